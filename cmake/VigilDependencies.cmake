@@ -1,0 +1,22 @@
+# Every dependency comes from a Debian 12 package and is found here, once,
+# as an imported target. Nothing is vendored.
+find_package(PkgConfig REQUIRED)
+find_package(Threads REQUIRED)
+
+# FFmpeg libraries as imported targets FFmpeg::<lib>.
+foreach(lib avformat avcodec avfilter avutil swscale swresample)
+  if(NOT TARGET FFmpeg::${lib})
+    pkg_check_modules(FFMPEG_${lib} REQUIRED IMPORTED_TARGET GLOBAL lib${lib})
+    add_library(FFmpeg::${lib} ALIAS PkgConfig::FFMPEG_${lib})
+  endif()
+endforeach()
+
+find_package(spdlog 1.10 REQUIRED)
+find_package(nlohmann_json 3.10 REQUIRED)
+find_package(SQLite3 REQUIRED)
+find_package(OpenSSL REQUIRED)
+find_package(Boost 1.74 REQUIRED COMPONENTS system)
+
+if(VIGIL_BUILD_TESTS OR VIGIL_BUILD_UI)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
+endif()

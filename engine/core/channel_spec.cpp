@@ -1,0 +1,43 @@
+#include "core/channel_spec.h"
+
+namespace vigil {
+namespace {
+VideoRenditionSpec rung(std::string id, int w, int h, int fps, int64_t kbps, std::string profile) {
+  VideoRenditionSpec r;
+  r.id = std::move(id);
+  r.width = w;
+  r.height = h;
+  r.frameRateNum = fps;
+  r.bitrateBps = kbps * 1000;
+  r.maxrateBps = kbps * 1000 * 11 / 10;  // VBV cap: 1.1x target keeps restart spikes bounded
+  r.bufsizeBits = r.maxrateBps;
+  r.profile = std::move(profile);
+  return r;
+}
+}  // namespace
+
+std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight, int sourceFps) {
+  const int highFps = sourceFps >= 50 ? 60 : sourceFps;
+  const int lowFps = sourceFps >= 50 ? 30 : sourceFps;
+  const std::vector<VideoRenditionSpec> full = {
+      rung("v0", 1920, 1080, highFps, 6000, "high"), rung("v1", 1280, 720, highFps, 3000, "high"),
+      rung("v2", 854, 480, lowFps, 1200, "main"), rung("v3", 640, 360, lowFps, 600, "main"),
+      rung("v4", 284, 160, lowFps, 300, "baseline")};
+  std::vector<VideoRenditionSpec> out;
+  for (const auto& r : full) {
+    if (r.height > sourceHeight || r.width > sourceWidth) continue;  // never upscale
+    out.push_back(r);
+    out.back().id = "v" + std::to_string(out.size() - 1);
+  }
+  if (out.empty()) {  // source smaller than every rung: one rung at source size
+    out.push_back(rung("v0", sourceWidth & ~1, sourceHeight & ~1, lowFps, 300, "baseline"));
+  }
+  return out;
+}
+
+std::vector<VideoRenditionSpec> demoLadder() {
+  return {rung("v0", 640, 360, 30, 800, "main"), rung("v1", 480, 270, 30, 450, "main"),
+          rung("v2", 320, 180, 30, 200, "baseline")};
+}
+
+}  // namespace vigil

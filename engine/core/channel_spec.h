@@ -1,0 +1,70 @@
+// Plain parameter structs describing a channel: what the config file, the
+// control API and (later) the console's editor all fill in. Defaults here are
+// the product defaults; validation lives in control/config (one schema).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+namespace vigil {
+
+struct VideoRenditionSpec {
+  std::string id;              // "v0" ... (URI-safe)
+  int width = 0;
+  int height = 0;
+  int frameRateNum = 30;       // output frame rate; must divide the source rate
+  int frameRateDen = 1;
+  int64_t bitrateBps = 0;
+  int64_t maxrateBps = 0;      // VBV cap; 0 = same as bitrate
+  int64_t bufsizeBits = 0;     // VBV buffer; 0 = same as maxrate
+  std::string preset = "superfast";  // x264 preset
+  std::string profile = "high";      // baseline | main | high
+  std::string level;                 // "" = let x264 choose, else e.g. "4.2"
+};
+
+struct AudioRenditionSpec {
+  std::string id = "a0";
+  int sampleRate = 48000;
+  int channels = 2;
+  int64_t bitrateBps = 128000;
+  std::string language = "en";
+  std::string name = "Main";
+};
+
+struct PackagingSpec {
+  int segmentDurationMs = 2000;
+  int partDurationMs = 200;        // 0 would disable LL-HLS parts; 100..1000
+  int partHoldBackMs = 600;        // >= 3 part targets (rfc8216bis)
+  int liveWindowSegments = 6;      // segments listed in the live playlist
+  int dvrWindowSegments = 60;      // segments kept in memory and addressable
+};
+
+// The built-in test source: a moving pattern with a burned-in wall clock and a tone.
+struct TestSourceSpec {
+  int width = 640;
+  int height = 360;
+  int frameRateNum = 30;
+  int frameRateDen = 1;
+  int sampleRate = 48000;
+  int channels = 2;
+  int toneHz = 1000;
+  bool realtime = true;  // pace frames to the wall clock (false: as fast as possible)
+};
+
+struct ChannelSpec {
+  std::string id;          // URI-safe channel id
+  std::string name;        // display name
+  TestSourceSpec source;
+  std::vector<VideoRenditionSpec> video;
+  AudioRenditionSpec audio;
+  PackagingSpec packaging;
+};
+
+// The product default ladder: 1080p60 6 Mbps / 720p60 3 Mbps / 480p 1.2 Mbps /
+// 360p 0.6 Mbps / 160p 0.3 Mbps, capped at the source resolution (no upscaling).
+std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight, int sourceFps);
+// The small ladder of the demo and the tests: real time on 2 cores with headroom.
+std::vector<VideoRenditionSpec> demoLadder();
+
+}  // namespace vigil
