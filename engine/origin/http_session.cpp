@@ -1,0 +1,167 @@
+#include "origin/http_session.h"
+
+#include <ctime>
+
+#include "core/log.h"
+#include "origin/cache_policy.h"
+#include "origin/origin_metrics.h"
+
+namespace vigil::origin {
+namespace {
+
+using Response = http::response<http::span_body<const char>>;
+
+// Beast 1.74 speaks boost::string_view.
+beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
+
+// The Date header changes once a second: format it once a second per thread.
+std::string_view httpDate() {
+  thread_local std::time_t cachedSecond = -1;
+  thread_local char buf[40];
+  thread_local std::size_t len = 0;
+  const std::time_t now = std::time(nullptr);
+  if (now != cachedSecond) {
+    std::tm tm{};
+    gmtime_r(&now, &tm);
+    len = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
+    cachedSecond = now;
+  }
+  return {buf, len};
+}
+
+// A parse failure that still deserves an answer before closing; 0: just close.
+unsigned statusForReadError(const boost::system::error_code& ec) {
+  if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
+      ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
+      ec == http::error::partial_message)
+    return 0;
+  if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return 431;
+  if (ec == http::error::body_limit || ec == http::error::unexpected_body) return 413;
+  return 400;  // bad method, target, version, field: garbage
+}
+
+}  // namespace
+
+HttpSession::HttpSession(tcp::socket socket, SessionContext& ctx)
+    : stream_(std::move(socket)),
+      buffer_(ctx.limits.maxHeaderBytes * static_cast<std::size_t>(std::max(1, ctx.limits.maxPipelinedRequests))),
+      ctx_(ctx) {}
+
+HttpSession::~HttpSession() = default;
+
+void HttpSession::start(std::function<void()> onDone) {
+  auto self = shared_from_this();
+  asio::co_spawn(stream_.get_executor(), run(), [self, onDone = std::move(onDone)](std::exception_ptr e) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        log::get("origin")->error("session ended by exception: {}", ex.what());
+      } catch (...) {
+        log::get("origin")->error("session ended by unknown exception");
+      }
+    }
+    if (onDone) onDone();
+  });
+}
+
+void HttpSession::closeIfIdle() {
+  asio::post(stream_.get_executor(), [self = shared_from_this()] {
+    if (self->idle_) self->stream_.cancel();
+  });
+}
+
+awaitable<void> HttpSession::run() {
+  boost::system::error_code ec;
+  bool first = true;
+  try {
+    for (;;) {
+      if (ctx_.stopping.load()) break;
+      http::request_parser<http::empty_body> parser;
+      parser.header_limit(static_cast<std::uint32_t>(ctx_.limits.maxHeaderBytes));
+      parser.body_limit(0);  // GET/HEAD/OPTIONS carry no body
+      // Time to the complete request: the read timeout for the first request
+      // or one already under way, the idle timeout between requests.
+      stream_.expires_after(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
+                                                        : ctx_.limits.keepAliveIdleTimeout);
+      idle_ = true;
+      co_await http::async_read(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+      idle_ = false;
+      first = false;
+      if (ec) {
+        if (const unsigned status = statusForReadError(ec); status != 0) {
+          Reply r;
+          r.status = status;
+          ctx_.metrics.countRequest(ObjectKind::Other, status);
+          co_await write(r, false, false);
+        }
+        break;
+      }
+      const auto& req = parser.get();
+
+      const bool oldHttp = req.version() < 11;
+      if ((oldHttp && !ctx_.limits.allowHttp10) || (!oldHttp && req.find(http::field::host) == req.end())) {
+        // HTTP/1.1 requires Host (RFC 9112 3.2); HTTP/1.0 cannot keep a
+        // blocking reload's connection semantics straight, so ask for 1.1.
+        Reply r;
+        r.status = oldHttp ? 426 : 400;
+        ctx_.metrics.countRequest(ObjectKind::Other, r.status);
+        co_await write(r, false, false);
+        break;
+      }
+
+      RequestView view;
+      view.method = req.method();
+      view.target = std::string_view(req.target().data(), req.target().size());
+      if (auto it = req.find(http::field::if_none_match); it != req.end())
+        view.ifNoneMatch = std::string_view(it->value().data(), it->value().size());
+      const bool keepAlive = req.keep_alive();
+      const bool head = req.method() == http::verb::head;
+
+      Reply reply = co_await ctx_.router.handle(view);
+      ctx_.metrics.countRequest(reply.kind, reply.status);
+      const bool again = keepAlive && !ctx_.stopping.load();
+      if (!co_await write(reply, head, again) || !again) break;
+    }
+  } catch (const std::exception& e) {
+    log::get("origin")->warn("connection aborted: {}", e.what());
+  }
+  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
+  stream_.close();
+}
+
+awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {
+  Response res;
+  res.version(11);
+  res.result(reply.status);
+  res.set(http::field::server, "vigil");
+  res.set(http::field::date, bsv(httpDate()));
+  // Browser players (hls.js, dash.js, Shaka) fetch cross-origin.
+  res.set(http::field::access_control_allow_origin, "*");
+  res.set(http::field::access_control_expose_headers, "Age, Date, ETag, Content-Length");
+  res.set(http::field::cache_control, bsv(cacheControlFor(reply.kind, reply.status)));
+  if (!reply.contentType.empty()) res.set(http::field::content_type, bsv(reply.contentType));
+  if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, reply.etag);
+  if (reply.allowHeader) res.set(http::field::allow, "GET, HEAD, OPTIONS");
+  if (reply.preflight) {
+    res.set(http::field::access_control_allow_methods, "GET, HEAD, OPTIONS");
+    res.set(http::field::access_control_allow_headers, "*");
+    res.set(http::field::access_control_max_age, "86400");
+  }
+  if (reply.retryAfterSeconds > 0) res.set(http::field::retry_after, std::to_string(reply.retryAfterSeconds));
+  if (reply.status == 426) res.set(http::field::upgrade, "HTTP/1.1");
+  res.keep_alive(keepAlive);
+
+  const std::size_t size = reply.body ? reply.body->size() : 0;
+  if (reply.status != 204 && reply.status != 304) res.content_length(size);
+  // HEAD: the same headers, no body. The body span points into the shared
+  // bytes, which `reply` keeps alive until the write completes.
+  if (!head && size > 0) res.body() = http::span_body<const char>::value_type(reply.body->data(), size);
+
+  boost::system::error_code ec;
+  stream_.expires_after(ctx_.limits.writeTimeout);
+  co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
+}
+
+}  // namespace vigil::origin

@@ -1,0 +1,48 @@
+// One HTTP/1.1 connection: a coroutine on its own strand reading requests
+// with Beast's parser (a timeout on every read and write), handing them to
+// the Router in order, and writing each Reply as one gathered write (headers
+// and the packager's shared bytes, no copy).
+#pragma once
+
+#include <atomic>
+#include <functional>
+#include <memory>
+
+#include "origin/asio.h"
+#include "origin/origin.h"
+#include "origin/router.h"
+
+namespace vigil::origin {
+
+class OriginMetrics;
+
+struct SessionContext {
+  Router& router;
+  OriginMetrics& metrics;
+  const OriginLimits& limits;
+  const std::atomic<bool>& stopping;
+};
+
+class HttpSession : public std::enable_shared_from_this<HttpSession> {
+ public:
+  HttpSession(tcp::socket socket, SessionContext& ctx);
+  ~HttpSession();
+
+  // Spawns the connection coroutine on the socket's strand. onDone runs when
+  // it ends (on that strand).
+  void start(std::function<void()> onDone);
+  // Any thread: closes the connection if it is waiting for a request
+  // (graceful shutdown); a busy connection closes after its response.
+  void closeIfIdle();
+
+ private:
+  awaitable<void> run();
+  awaitable<bool> write(const Reply& reply, bool head, bool keepAlive);
+
+  beast::tcp_stream stream_;
+  beast::flat_buffer buffer_;
+  SessionContext& ctx_;
+  bool idle_ = false;  // strand-only: a read for the next request is pending
+};
+
+}  // namespace vigil::origin

@@ -1,0 +1,180 @@
+#include "origin/origin.h"
+
+#include <atomic>
+#include <mutex>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "core/log.h"
+#include "origin/asio.h"
+#include "origin/channel_registry.h"
+#include "origin/http_session.h"
+#include "origin/origin_metrics.h"
+#include "origin/router.h"
+#include "origin/wait_registry.h"
+#include "package/channel_packager.h"
+
+namespace vigil::origin {
+
+struct Origin::Impl final : package::PublishObserver {
+  explicit Impl(OriginConfig c)
+      : config(std::move(c)),
+        ioc(std::max(1, config.ioThreads)),
+        acceptor(asio::make_strand(ioc)),
+        router(channels, waits, metrics,
+               TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
+        sessionContext{router, metrics, config.limits, stopping} {}
+
+  // PublishObserver: on a pipeline thread; hand the wake-up to the IO threads.
+  void onPublished(const std::string& channelId, const std::string& renditionId,
+                   package::PlaylistPosition pos) override {
+    asio::post(ioc, [this, channelId, renditionId, pos] { waits.notify(channelId, renditionId, pos); });
+  }
+
+  awaitable<void> acceptLoop();
+  void track(const std::shared_ptr<HttpSession>& s);
+
+  OriginConfig config;
+  asio::io_context ioc;
+  tcp::acceptor acceptor;  // on its own strand
+  ChannelRegistry channels;
+  WaitRegistry waits;
+  OriginMetrics metrics;
+  Router router;
+  std::atomic<bool> stopping{false};
+  SessionContext sessionContext;
+  std::vector<std::thread> threads;
+  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::atomic<uint16_t> boundPort{0};
+  bool started = false;  // start()/stop() are called from the owner's thread
+  bool stopped = false;
+
+  std::mutex sessionsMutex;  // guards sessions
+  std::unordered_map<HttpSession*, std::weak_ptr<HttpSession>> sessions;
+};
+
+void Origin::Impl::track(const std::shared_ptr<HttpSession>& s) {
+  {
+    std::lock_guard lock(sessionsMutex);
+    sessions.emplace(s.get(), s);
+  }
+  s->start([this, raw = s.get()] {
+    std::lock_guard lock(sessionsMutex);
+    sessions.erase(raw);
+  });
+}
+
+awaitable<void> Origin::Impl::acceptLoop() {
+  auto logger = log::get("origin");
+  asio::steady_timer backoff(acceptor.get_executor());
+  for (;;) {
+    boost::system::error_code ec;
+    tcp::socket socket =
+        co_await acceptor.async_accept(asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
+    if (stopping.load() || ec == asio::error::operation_aborted) break;
+    if (ec) {
+      // EMFILE and friends: back off instead of spinning on the error.
+      logger->warn("accept failed: {}", ec.message());
+      backoff.expires_after(std::chrono::milliseconds(50));
+      co_await backoff.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+      continue;
+    }
+    // Small responses (playlists, parts) must leave at once: no Nagle delay.
+    socket.set_option(tcp::no_delay(true), ec);
+    track(std::make_shared<HttpSession>(std::move(socket), sessionContext));
+  }
+}
+
+Origin::Origin(OriginConfig config) : impl_(std::make_unique<Impl>(std::move(config))) {}
+
+Origin::~Origin() {
+  stop();
+  for (const auto& p : impl_->channels.all()) p->removeObserver(impl_.get());
+}
+
+Status Origin::start() {
+  Impl& d = *impl_;
+  if (d.started) return Status::error("origin already started");
+  boost::system::error_code ec;
+  const auto address = asio::ip::make_address(d.config.listenAddress, ec);
+  if (ec) return Status::error("invalid listen address '" + d.config.listenAddress + "': " + ec.message());
+  const tcp::endpoint endpoint(address, d.config.port);
+  d.acceptor.open(endpoint.protocol(), ec);
+  if (!ec) d.acceptor.set_option(asio::socket_base::reuse_address(true), ec);
+  if (!ec) d.acceptor.bind(endpoint, ec);
+  if (!ec) d.acceptor.listen(asio::socket_base::max_listen_connections, ec);
+  if (ec) {
+    boost::system::error_code ignored;
+    d.acceptor.close(ignored);
+    return Status::error("cannot listen on " + d.config.listenAddress + ":" + std::to_string(d.config.port) + ": " +
+                         ec.message());
+  }
+  d.boundPort = d.acceptor.local_endpoint(ec).port();
+  d.started = true;
+  d.work.emplace(d.ioc.get_executor());
+  asio::co_spawn(d.acceptor.get_executor(), d.acceptLoop(), [](std::exception_ptr e) {
+    if (e) log::get("origin")->error("accept loop ended by an exception");
+  });
+  for (int i = 0; i < std::max(1, d.config.ioThreads); ++i) {
+    d.threads.emplace_back([&d] {
+      // No exception may escape a thread: log and keep serving.
+      for (;;) {
+        try {
+          d.ioc.run();
+          return;
+        } catch (const std::exception& e) {
+          log::get("origin")->error("io thread: {}", e.what());
+        } catch (...) {
+          log::get("origin")->error("io thread: unknown exception");
+        }
+      }
+    });
+  }
+  log::get("origin")->info("listening on {}:{} ({} io threads)", d.config.listenAddress, d.boundPort.load(),
+                           d.threads.size());
+  return Status::ok();
+}
+
+void Origin::stop() {
+  Impl& d = *impl_;
+  if (!d.started || d.stopped) return;
+  d.stopped = true;
+  d.stopping = true;
+  asio::post(d.acceptor.get_executor(), [&d] {
+    boost::system::error_code ec;
+    d.acceptor.close(ec);
+  });
+  d.waits.shutdown();  // held requests answer 503 and close
+  {
+    std::lock_guard lock(d.sessionsMutex);
+    for (auto& [raw, weak] : d.sessions)
+      if (auto s = weak.lock()) s->closeIfIdle();
+  }
+  // Busy connections finish their response (bounded by the write timeout),
+  // then close; run() returns once no connection is left.
+  d.work.reset();
+  for (auto& t : d.threads) t.join();
+  d.threads.clear();
+  log::get("origin")->info("stopped");
+}
+
+uint16_t Origin::port() const { return impl_->boundPort.load(); }
+
+bool Origin::addChannel(std::shared_ptr<package::ChannelPackager> packager) {
+  if (!packager) return false;
+  package::ChannelPackager* raw = packager.get();
+  if (!impl_->channels.add(std::move(packager))) return false;
+  raw->addObserver(impl_.get());
+  return true;
+}
+
+bool Origin::removeChannel(const std::string& channelId) {
+  auto removed = impl_->channels.remove(channelId);
+  if (!removed) return false;
+  removed->removeObserver(impl_.get());
+  impl_->waits.notifyChannel(channelId);
+  return true;
+}
+
+}  // namespace vigil::origin

@@ -1,0 +1,48 @@
+// Request counters of the origin, lock-free on the request path (fixed arrays
+// of atomics), rendered as Prometheus text together with per-channel gauges
+// read from the packagers at scrape time.
+#pragma once
+
+#include <array>
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "origin/cache_policy.h"
+
+namespace vigil::package {
+class ChannelPackager;
+}
+
+namespace vigil::origin {
+
+class OriginMetrics {
+ public:
+  void countRequest(ObjectKind kind, unsigned status);
+  void heldBegin() { held_.fetch_add(1, std::memory_order_relaxed); }
+  void heldEnd() { held_.fetch_sub(1, std::memory_order_relaxed); }
+  int64_t held() const { return held_.load(std::memory_order_relaxed); }
+  void observeBlockingWait(double seconds);
+
+  // Prometheus text exposition format 0.0.4. nowUtcUs: wall clock for the
+  // manifest age gauges.
+  std::string render(const std::vector<std::shared_ptr<package::ChannelPackager>>& channels, int64_t nowUtcUs) const;
+
+ private:
+  // Statuses the origin produces; anything else lands in the last slot.
+  static constexpr std::array<unsigned, 13> kStatuses = {200, 204, 304, 400, 404, 405, 408,
+                                                         413, 414, 426, 431, 503, 500};
+  static constexpr std::array<double, 11> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
+                                                      0.5,   1.0,  2.5,   5.0,  10.0};
+  static std::size_t statusSlot(unsigned status);
+
+  std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kObjectKindCount> requests_{};
+  std::atomic<int64_t> held_{0};
+  std::array<std::atomic<uint64_t>, kBuckets.size() + 1> waitBuckets_{};  // last: +Inf
+  std::atomic<uint64_t> waitCount_{0};
+  std::atomic<uint64_t> waitSumMicros_{0};
+};
+
+}  // namespace vigil::origin

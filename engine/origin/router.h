@@ -1,0 +1,72 @@
+// Maps one parsed HTTP request to a Reply: which object, which status, which
+// bytes (shared with the packager, never copied), which cache policy. Holds
+// blocking playlist reloads and pending parts/segments through WaitRegistry.
+// Knows nothing of sockets: the session turns a Reply into HTTP.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/media_types.h"
+#include "origin/asio.h"
+#include "origin/cache_policy.h"
+#include "origin/request_target.h"
+#include "package/uri_layout.h"
+
+namespace vigil::package {
+class ChannelPackager;
+}
+
+namespace vigil::origin {
+
+class ChannelRegistry;
+class WaitRegistry;
+class OriginMetrics;
+
+struct Reply {
+  unsigned status = 200;
+  ObjectKind kind = ObjectKind::Other;
+  std::string_view contentType;  // static strings only
+  Bytes body;                    // nullptr: empty body
+  std::string etag;              // quoted strong ETag, or empty
+  bool allowHeader = false;      // 405 and OPTIONS: send Allow
+  bool preflight = false;        // OPTIONS: send the CORS preflight headers
+  int retryAfterSeconds = 0;     // 503 of a blocking reload that timed out
+};
+
+struct RequestView {
+  http::verb method = http::verb::unknown;
+  std::string_view target;
+  std::string_view ifNoneMatch;
+};
+
+class Router {
+ public:
+  Router(ChannelRegistry& channels, WaitRegistry& waits, OriginMetrics& metrics, TargetLimits limits)
+      : channels_(channels), waits_(waits), metrics_(metrics), limits_(limits) {}
+
+  awaitable<Reply> handle(const RequestView& req);
+
+  // Exposed for tests: does the If-None-Match list match etag (weak compare
+  // for 304 per RFC 9110 13.1.2)?
+  static bool etagMatches(std::string_view ifNoneMatch, std::string_view etag);
+
+ private:
+  awaitable<Reply> serveObject(const package::uri::ObjectPath& obj, const ParsedTarget& target);
+  awaitable<Reply> serveMediaPlaylist(const std::shared_ptr<package::ChannelPackager>& p,
+                                      const package::uri::ObjectPath& obj, const PlaylistDirectives& d);
+  awaitable<Reply> serveMedia(const std::shared_ptr<package::ChannelPackager>& p,
+                              const package::uri::ObjectPath& obj, ObjectKind kind);
+  Reply serviceReply(std::string_view path) const;
+
+  ChannelRegistry& channels_;
+  WaitRegistry& waits_;
+  OriginMetrics& metrics_;
+  TargetLimits limits_;
+};
+
+// Current UTC as ISO 8601 with milliseconds ("2026-01-02T03:04:05.678Z").
+std::string isoUtcNow();
+
+}  // namespace vigil::origin
