@@ -151,7 +151,7 @@ async function main() {
       args: [
         '--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run',
         '--disable-background-networking', '--disable-component-update', '--disable-sync',
-        '--autoplay-policy=no-user-gesture-required',
+        '--autoplay-policy=no-user-gesture-required', '--disable-crash-reporter', '--disable-breakpad',
       ],
       timeout: 30000,
     });

@@ -8,6 +8,7 @@
 # Cases: hls, hls-ll (hls.js lowLatencyMode on the same stream), dash,
 # dash-utc (MPD with -utc_timing_url), dash-ldash (-streaming 1 -ldash 1),
 # 404-hls, 404-dash. Default: all. One ffmpeg and one Chromium at a time.
+# Extra play.mjs arguments for every case: PLAY_ARGS="--live-sync-duration 6".
 # Needs: ffmpeg, nginx, node, and "npm ci --no-audit --no-fund" done here.
 set -euo pipefail
 
@@ -19,7 +20,7 @@ while [[ $# -gt 0 ]]; do
   case "$1" in
     --seconds) SECONDS_TO_WATCH="$2"; shift 2 ;;
     --out) OUT="$2"; shift 2 ;;
-    -h|--help) sed -n '2,12p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,13p' "$0"; exit 0 ;;
     *) CASES+=("$1"); shift ;;
   esac
 done
@@ -116,7 +117,7 @@ run_play() {
   local name="$1"; shift
   local rc=0
   echo "== $name: node play.mjs $*" >&2
-  node "$HERE/play.mjs" --seconds "$SECONDS_TO_WATCH" --json "$OUT/$name.json" "$@" >/dev/null 2>"$OUT/$name.err" || rc=$?
+  node "$HERE/play.mjs" --seconds "$SECONDS_TO_WATCH" --json "$OUT/$name.json" "$@" ${PLAY_ARGS:-} >/dev/null 2>"$OUT/$name.err" || rc=$?
   tail -n 1 "$OUT/$name.err" >&2
   node -e '
     const r = JSON.parse(require("fs").readFileSync(process.argv[1], "utf8"));
