@@ -118,6 +118,7 @@ bench_url() {
     }' "$log"
 }
 
+LOAD_BEFORE="$(cut -d" " -f1-3 /proc/loadavg)"
 ROWS=()
 run_target() {
   local target="$1" object="$2" url="$3" r
@@ -137,6 +138,7 @@ fi
 report() {
   echo "# origin_vs_nginx: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, 127.0.0.1"
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) cores  $(nginx -v 2>&1 | sed 's/.*: //')  $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
+  echo "# load average before: $LOAD_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
   echo "# fixtures: playlist ${PLAYLIST_BYTES} B, part 102400 B (tmpfs); nginx: 1 worker, sendfile, tcp_nodelay, no tcp_nopush, keepalive, access_log off"
   printf '%-8s %-9s %12s %10s %8s\n' target object requests/s p99_ms errors
   for row in "${ROWS[@]}"; do
