@@ -198,7 +198,7 @@ function evaluate(opts, R, harnessError, consoleNotes, watchedSeconds) {
   const started = R.firstPlayingMs != null;
   const startupMs = started ? Math.round(R.firstPlayingMs) : null;
   if (R.fatal) reasons.push(`fatal player error: ${R.fatalReason}`);
-  if (!started && !harnessError) reasons.push(`playback never started within ${opts.seconds} s`);
+  if (!started && !harnessError) reasons.push(R.fatal ? 'playback never started' : `playback never started within ${opts.seconds} s`);
 
   const stallCount = R.stalls.length;
   const stallMs = R.stalls.reduce((s, x) => s + x.durationMs, 0);
