@@ -1,0 +1,259 @@
+#include "control/config.h"
+
+#include <fstream>
+#include <set>
+#include <sstream>
+
+#include <nlohmann/json.hpp>
+
+#include "control/schema.h"
+#include "package/uri_layout.h"
+
+namespace vigil::control {
+using nlohmann::json;
+
+namespace {
+
+bool validId(const std::string& s) { return package::uri::isValidId(s); }
+
+const Schema<TestSourceSpec>& sourceSchema() {
+  static const Schema<TestSourceSpec> s({
+      integer("width", &TestSourceSpec::width, 64, 3840, "test pattern width in pixels (even)"),
+      integer("height", &TestSourceSpec::height, 64, 2160, "test pattern height in pixels (even)"),
+      integer("fps", &TestSourceSpec::frameRateNum, 1, 60, "frames per second"),
+      integer("tone_hz", &TestSourceSpec::toneHz, 20, 20000, "test tone frequency"),
+      boolean("realtime", &TestSourceSpec::realtime, "pace frames to the wall clock"),
+  });
+  return s;
+}
+
+const Schema<VideoRenditionSpec>& renditionSchema() {
+  static const Schema<VideoRenditionSpec> s({
+      string("id", &VideoRenditionSpec::id, {}, 64, "URI-safe rendition id", validId),
+      integer("width", &VideoRenditionSpec::width, 64, 3840, "output width (even)"),
+      integer("height", &VideoRenditionSpec::height, 64, 2160, "output height (even)"),
+      integer("fps", &VideoRenditionSpec::frameRateNum, 1, 60, "output frame rate; must divide the source rate"),
+      scaled("bitrate_kbps", &VideoRenditionSpec::bitrateBps, 1000, 50, 50000, "target average bitrate"),
+      scaled("maxrate_kbps", &VideoRenditionSpec::maxrateBps, 1000, 0, 100000, "VBV maximum rate (0: bitrate)"),
+      scaled("bufsize_kbits", &VideoRenditionSpec::bufsizeBits, 1000, 0, 200000, "VBV buffer size (0: maxrate)"),
+      string("preset", &VideoRenditionSpec::preset,
+             {"ultrafast", "superfast", "veryfast", "faster", "fast", "medium", "slow"}, 16, "x264 preset"),
+      string("profile", &VideoRenditionSpec::profile, {"baseline", "main", "high"}, 16, "H.264 profile"),
+      string("level", &VideoRenditionSpec::level, {"", "3.0", "3.1", "4.0", "4.1", "4.2", "5.0", "5.1", "5.2"}, 8,
+             "H.264 level (empty: chosen by the encoder)"),
+  });
+  return s;
+}
+
+const Schema<AudioRenditionSpec>& audioSchema() {
+  static const Schema<AudioRenditionSpec> s({
+      string("id", &AudioRenditionSpec::id, {}, 64, "URI-safe rendition id", validId),
+      scaled("bitrate_kbps", &AudioRenditionSpec::bitrateBps, 1000, 32, 512, "AAC bitrate"),
+      integer("channels", &AudioRenditionSpec::channels, 1, 2, "1 = mono, 2 = stereo"),
+      string("language", &AudioRenditionSpec::language, {}, 16, "BCP 47 language tag"),
+      string("name", &AudioRenditionSpec::name, {}, 64, "name shown by players"),
+  });
+  return s;
+}
+
+const Schema<PackagingSpec>& packagingSchema() {
+  static const Schema<PackagingSpec> s({
+      integer("segment_ms", &PackagingSpec::segmentDurationMs, 1000, 10000, "segment duration"),
+      integer("part_ms", &PackagingSpec::partDurationMs, 100, 1000, "LL-HLS part duration; divides the segment"),
+      integer("part_hold_back_ms", &PackagingSpec::partHoldBackMs, 300, 10000,
+              "PART-HOLD-BACK: how far behind the live edge LL-HLS players stay (at least 3 parts)"),
+      integer("live_window_segments", &PackagingSpec::liveWindowSegments, 3, 100, "segments in the live playlist"),
+      integer("dvr_window_segments", &PackagingSpec::dvrWindowSegments, 3, 10000,
+              "segments kept and addressable (DVR / time-shift window)"),
+  });
+  return s;
+}
+
+// The channel schema; "ladder" is handled alongside it (a preset name or rows).
+const Schema<ChannelSpec>& channelSchema() {
+  static const Schema<ChannelSpec> s({
+      string("id", &ChannelSpec::id, {}, 64, "URI-safe channel id", validId),
+      string("name", &ChannelSpec::name, {}, 128, "display name"),
+      object("source", &ChannelSpec::source, sourceSchema(), "the built-in test source"),
+      object("audio", &ChannelSpec::audio, audioSchema(), "the AAC audio rendition"),
+      object("packaging", &ChannelSpec::packaging, packagingSchema(), "segments, parts and windows"),
+  });
+  return s;
+}
+
+const Schema<HttpSpec>& httpSchema() {
+  static const Schema<HttpSpec> s({
+      string("listen", &HttpSpec::listen, {}, 64, "ADDR:PORT of the origin"),
+      integer("threads", &HttpSpec::threads, 1, 64, "origin IO threads"),
+      string("public_base_url", &HttpSpec::publicBaseUrl, {}, 256, "base URL players use (CDN); empty: the listen address"),
+  });
+  return s;
+}
+
+const Schema<LogSpec>& logSchema() {
+  static const Schema<LogSpec> s({
+      string("format", &LogSpec::format, {"text", "json"}, 8, "log line format"),
+      string("level", &LogSpec::level, {"trace", "debug", "info", "warn", "error"}, 8, "minimum level"),
+  });
+  return s;
+}
+
+}  // namespace
+
+Status parseListen(const std::string& listen, std::string& address, uint16_t& port) {
+  const auto colon = listen.rfind(':');
+  if (colon == std::string::npos || colon == 0) return Status::error("expected ADDR:PORT, got '" + listen + "'");
+  address = listen.substr(0, colon);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  const std::string p = listen.substr(colon + 1);
+  if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos || std::stoi(p) > 65535)
+    return Status::error("invalid port in '" + listen + "'");
+  port = static_cast<uint16_t>(std::stoi(p));
+  return Status::ok();
+}
+
+Status validateChannel(const ChannelSpec& c) {
+  const std::string at = "channel '" + c.id + "': ";
+  if (!validId(c.id)) return Status::error("channel id '" + c.id + "' must be 1-64 of [A-Za-z0-9_-]");
+  const auto& p = c.packaging;
+  if (p.segmentDurationMs % p.partDurationMs != 0)
+    return Status::error(at + "packaging.part_ms (" + std::to_string(p.partDurationMs) +
+                         ") must divide packaging.segment_ms (" + std::to_string(p.segmentDurationMs) + ")");
+  if (p.partHoldBackMs < 3 * p.partDurationMs)
+    return Status::error(at + "packaging.part_hold_back_ms must be at least 3 parts (" +
+                         std::to_string(3 * p.partDurationMs) + " ms)");
+  if (p.dvrWindowSegments < p.liveWindowSegments)
+    return Status::error(at + "packaging.dvr_window_segments must be at least live_window_segments");
+  const auto& src = c.source;
+  if (src.width % 2 || src.height % 2) return Status::error(at + "source width and height must be even");
+  // A part must hold a whole number of source frames, so every part starts on a frame.
+  if ((p.partDurationMs * src.frameRateNum) % (1000 * src.frameRateDen) != 0)
+    return Status::error(at + "packaging.part_ms (" + std::to_string(p.partDurationMs) +
+                         ") must hold a whole number of frames at " + std::to_string(src.frameRateNum) + " fps");
+  if (c.video.empty()) return Status::error(at + "the ladder is empty");
+  std::set<std::string> ids{c.audio.id};
+  for (const auto& r : c.video) {
+    const std::string rat = at + "ladder rendition '" + r.id + "': ";
+    if (!validId(r.id)) return Status::error(rat + "id must be 1-64 of [A-Za-z0-9_-]");
+    if (!ids.insert(r.id).second) return Status::error(rat + "id is used twice (audio is '" + c.audio.id + "')");
+    if (r.width % 2 || r.height % 2) return Status::error(rat + "width and height must be even");
+    if (r.width > src.width || r.height > src.height) return Status::error(rat + "larger than the source (no upscaling)");
+    if (r.frameRateNum > src.frameRateNum || src.frameRateNum % r.frameRateNum != 0)
+      return Status::error(rat + "fps must divide the source's " + std::to_string(src.frameRateNum));
+    if ((p.partDurationMs * r.frameRateNum) % 1000 != 0)
+      return Status::error(rat + "a part must hold a whole number of frames at " + std::to_string(r.frameRateNum) +
+                           " fps");
+    if (r.maxrateBps && r.maxrateBps < r.bitrateBps) return Status::error(rat + "maxrate_kbps is below bitrate_kbps");
+  }
+  return Status::ok();
+}
+
+Result<ChannelSpec> parseChannel(const json& j, const std::string& where) {
+  ChannelSpec c;
+  c.video = demoLadder();
+  if (!j.is_object()) return Status::error(where + ": expected an object");
+  json rest = j;
+  json ladder = rest.contains("ladder") ? rest["ladder"] : json("demo");
+  rest.erase("ladder");
+  if (auto s = channelSchema().read(rest, c, where); !s) return s;
+  if (c.id.empty()) return Status::error(where + ".id: required");
+  if (c.name.empty()) c.name = c.id;
+  if (ladder.is_string()) {
+    const auto name = ladder.get<std::string>();
+    if (name == "demo") c.video = demoLadder();
+    else if (name == "default") c.video = defaultLadder(c.source.width, c.source.height, c.source.frameRateNum);
+    else return Status::error(where + ".ladder: must be \"demo\", \"default\" or a list of renditions");
+  } else if (ladder.is_array()) {
+    c.video.clear();
+    for (size_t i = 0; i < ladder.size(); ++i) {
+      VideoRenditionSpec r;
+      r.id = "v" + std::to_string(i);
+      if (auto s = renditionSchema().read(ladder[i], r, where + ".ladder[" + std::to_string(i) + "]"); !s) return s;
+      c.video.push_back(r);
+    }
+  } else {
+    return Status::error(where + ".ladder: must be \"demo\", \"default\" or a list of renditions");
+  }
+  if (auto s = validateChannel(c); !s) return Status::error(where + ": " + s.message());
+  return c;
+}
+
+json channelToJson(const ChannelSpec& spec) {
+  json j = channelSchema().write(spec);
+  json ladder = json::array();
+  for (const auto& r : spec.video) ladder.push_back(renditionSchema().write(r));
+  j["ladder"] = std::move(ladder);
+  return j;
+}
+
+Result<EngineConfig> parseConfig(const std::string& text) {
+  json j;
+  try {
+    j = json::parse(text);
+  } catch (const json::parse_error& e) {
+    return Status::error(std::string("config is not valid JSON: ") + e.what());
+  }
+  if (!j.is_object()) return Status::error("config: expected a JSON object at the top level");
+  EngineConfig cfg;
+  for (auto it = j.begin(); it != j.end(); ++it) {
+    const std::string& key = it.key();
+    if (key == "data_dir") {
+      if (!it->is_string() || it->get<std::string>().empty()) return Status::error("data_dir: expected a path");
+      cfg.dataDir = it->get<std::string>();
+    } else if (key == "http") {
+      if (auto s = httpSchema().read(*it, cfg.http, "http"); !s) return s;
+    } else if (key == "log") {
+      if (auto s = logSchema().read(*it, cfg.log, "log"); !s) return s;
+    } else if (key == "channels") {
+      if (!it->is_array()) return Status::error("channels: expected a list");
+      std::set<std::string> ids;
+      for (size_t i = 0; i < it->size(); ++i) {
+        auto c = parseChannel((*it)[i], "channels[" + std::to_string(i) + "]");
+        if (!c) return c.status();
+        if (!ids.insert(c->id).second) return Status::error("channels[" + std::to_string(i) + "].id: '" + c->id + "' is used twice");
+        cfg.channels.push_back(std::move(*c));
+      }
+    } else {
+      return Status::error(key + ": unknown key (known: data_dir, http, log, channels)");
+    }
+  }
+  std::string addr;
+  uint16_t port = 0;
+  if (auto s = parseListen(cfg.http.listen, addr, port); !s) return Status::error("http.listen: " + s.message());
+  return cfg;
+}
+
+Result<EngineConfig> loadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::error("cannot read config file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  auto cfg = parseConfig(ss.str());
+  if (!cfg) return Status::error(path + ": " + cfg.message());
+  return cfg;
+}
+
+ChannelSpec demoChannel(const std::string& id) {
+  ChannelSpec c;
+  c.id = id;
+  c.name = "Demo channel";
+  c.video = demoLadder();
+  return c;
+}
+
+json describeConfig() {
+  json renditions = renditionSchema().describe();
+  return {
+      {"data_dir", {{"type", "string"}, {"default", EngineConfig{}.dataDir}, {"help", "SQLite database and state"}}},
+      {"http", httpSchema().describe()},
+      {"log", logSchema().describe()},
+      {"channels[]", channelSchema().describe()},
+      {"channels[].ladder", {{"help", "\"demo\", \"default\" (the product ladder capped at the source), or a list"},
+                              {"rendition", renditions}}},
+      {"channels[].source", sourceSchema().describe()},
+      {"channels[].audio", audioSchema().describe()},
+      {"channels[].packaging", packagingSchema().describe()},
+  };
+}
+
+}  // namespace vigil::control

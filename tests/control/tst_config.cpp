@@ -1,0 +1,124 @@
+#include <QtTest>
+
+#include <nlohmann/json.hpp>
+
+#include "control/config.h"
+
+using namespace vigil;
+using namespace vigil::control;
+
+class TstConfig : public QObject {
+  Q_OBJECT
+ private slots:
+  void defaultsFillWhatIsAbsent() {
+    auto cfg = parseConfig(R"({"channels": [{"id": "news1"}]})");
+    QVERIFY2(cfg, cfg.message().c_str());
+    QCOMPARE(cfg->http.listen, std::string("127.0.0.1:8080"));
+    QCOMPARE(cfg->channels.size(), size_t{1});
+    const auto& c = cfg->channels[0];
+    QCOMPARE(c.name, std::string("news1"));
+    QCOMPARE(c.packaging.segmentDurationMs, 2000);
+    QCOMPARE(c.packaging.partDurationMs, 200);
+    QCOMPARE(c.video.size(), demoLadder().size());
+  }
+
+  void readsEveryLevel() {
+    auto cfg = parseConfig(R"({
+      "data_dir": "/tmp/x", "http": {"listen": "0.0.0.0:9000", "threads": 2},
+      "log": {"format": "json", "level": "debug"},
+      "channels": [{"id": "sport", "name": "Sport", "source": {"width": 1280, "height": 720, "fps": 50},
+                    "ladder": [{"id": "hd", "width": 1280, "height": 720, "fps": 50, "bitrate_kbps": 3000,
+                                "maxrate_kbps": 3300, "preset": "veryfast", "profile": "high", "level": "4.1"},
+                               {"id": "sd", "width": 640, "height": 360, "fps": 25, "bitrate_kbps": 800}],
+                    "audio": {"bitrate_kbps": 96, "language": "de"},
+                    "packaging": {"segment_ms": 4000, "part_ms": 400, "part_hold_back_ms": 1200,
+                                  "live_window_segments": 5, "dvr_window_segments": 100}}]})");
+    QVERIFY2(cfg, cfg.message().c_str());
+    QCOMPARE(cfg->dataDir, std::string("/tmp/x"));
+    QCOMPARE(cfg->http.threads, 2);
+    QCOMPARE(cfg->log.format, std::string("json"));
+    const auto& c = cfg->channels[0];
+    QCOMPARE(c.video.size(), size_t{2});
+    QCOMPARE(c.video[0].id, std::string("hd"));
+    QCOMPARE(c.video[0].bitrateBps, int64_t{3'000'000});
+    QCOMPARE(c.video[0].maxrateBps, int64_t{3'300'000});
+    QCOMPARE(c.video[1].frameRateNum, 25);
+    QCOMPARE(c.audio.bitrateBps, int64_t{96'000});
+    QCOMPARE(c.packaging.partDurationMs, 400);
+  }
+
+  void defaultLadderIsCappedAtTheSource() {
+    auto cfg = parseConfig(R"({"channels": [{"id": "c", "source": {"width": 1280, "height": 720, "fps": 60},
+                                             "ladder": "default"}]})");
+    QVERIFY2(cfg, cfg.message().c_str());
+    const auto& v = cfg->channels[0].video;
+    QCOMPARE(v.size(), size_t{4});  // 720p60, 480p, 360p, 160p: no 1080p rung above a 720p source
+    QCOMPARE(v[0].height, 720);
+    QCOMPARE(v[0].frameRateNum, 60);
+    QCOMPARE(v[1].frameRateNum, 30);
+    for (const auto& r : v) QVERIFY(r.maxrateBps >= r.bitrateBps);
+    QCOMPARE(defaultLadder(1920, 1080, 60).size(), size_t{5});
+  }
+
+  void errorsNameTheKey_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("not json") << "{" << "not valid JSON";
+    QTest::newRow("unknown top") << R"({"chanels": []})" << "chanels: unknown key";
+    QTest::newRow("unknown nested") << R"({"channels": [{"id": "a", "packaging": {"segmnt_ms": 1}}]})"
+                                    << "channels[0].packaging.segmnt_ms: unknown key";
+    QTest::newRow("range") << R"({"channels": [{"id": "a", "packaging": {"part_ms": 50}}]})"
+                           << "channels[0].packaging.part_ms: must be between 100 and 1000";
+    QTest::newRow("type") << R"({"channels": [{"id": "a", "source": {"fps": "30"}}]})"
+                          << "channels[0].source.fps: expected an integer";
+    QTest::newRow("bad id") << R"({"channels": [{"id": "../etc"}]})" << "channels[0].id: invalid value";
+    QTest::newRow("missing id") << R"({"channels": [{"name": "x"}]})" << "channels[0].id: required";
+    QTest::newRow("dup id") << R"({"channels": [{"id": "a"}, {"id": "a"}]})" << "channels[1].id: 'a' is used twice";
+    QTest::newRow("part divides") << R"({"channels": [{"id": "a", "packaging": {"part_ms": 300}}]})"
+                                  << "must divide packaging.segment_ms";
+    QTest::newRow("hold back") << R"({"channels": [{"id": "a", "packaging": {"part_hold_back_ms": 400}}]})"
+                               << "at least 3 parts";
+    QTest::newRow("upscale") << R"({"channels": [{"id": "a", "ladder": [{"width": 1920, "height": 1080, "bitrate_kbps": 5000}]}]})"
+                             << "larger than the source";
+    QTest::newRow("fps divides") << R"({"channels": [{"id": "a", "ladder": [{"width": 320, "height": 180, "fps": 20, "bitrate_kbps": 300}]}]})"
+                                 << "fps must divide the source's 30";
+    QTest::newRow("preset") << R"({"channels": [{"id": "a", "ladder": [{"preset": "placebo"}]}]})"
+                            << "channels[0].ladder[0].preset: must be one of";
+    QTest::newRow("listen") << R"({"http": {"listen": "localhost"}})" << "http.listen: expected ADDR:PORT";
+    QTest::newRow("port") << R"({"http": {"listen": "127.0.0.1:99999"}})" << "invalid port";
+    QTest::newRow("dup rendition") << R"({"channels": [{"id": "a", "ladder": [{"id": "a0", "width": 320, "height": 180, "bitrate_kbps": 300}]}]})"
+                                   << "id is used twice";
+  }
+  void errorsNameTheKey() {
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    auto cfg = parseConfig(json.toStdString());
+    QVERIFY(!cfg);
+    QVERIFY2(cfg.message().find(expected.toStdString()) != std::string::npos, cfg.message().c_str());
+  }
+
+  void channelRoundTripsThroughJson() {
+    ChannelSpec c = demoChannel("rt");
+    c.packaging.partDurationMs = 400;
+    c.packaging.partHoldBackMs = 1200;
+    auto back = parseChannel(channelToJson(c), "c");
+    QVERIFY2(back, back.message().c_str());
+    QCOMPARE(channelToJson(*back).dump(), channelToJson(c).dump());
+  }
+
+  void describeListsKeysWithRanges() {
+    auto d = describeConfig();
+    bool found = false;
+    for (const auto& f : d["channels[].packaging"])
+      if (f["key"] == "part_ms") {
+        found = true;
+        QCOMPARE(f["range"][0].get<int>(), 100);
+        QCOMPARE(f["default"].get<int>(), 200);
+        QVERIFY(!f["help"].get<std::string>().empty());
+      }
+    QVERIFY(found);
+  }
+};
+
+QTEST_APPLESS_MAIN(TstConfig)
+#include "tst_config.moc"
