@@ -29,6 +29,7 @@ struct Origin::Impl final : package::PublishObserver {
   // PublishObserver: on a pipeline thread; hand the wake-up to the IO threads.
   void onPublished(const std::string& channelId, const std::string& renditionId,
                    package::PlaylistPosition pos) override {
+    if (stopping.load(std::memory_order_relaxed)) return;  // nobody is held any more
     asio::post(ioc, [this, channelId, renditionId, pos] { waits.notify(channelId, renditionId, pos); });
   }
 
