@@ -321,7 +321,9 @@ class TstOriginLive : public QObject {
   }
 
   void manyHeldRequestsGetIdenticalBytes() {
-    constexpr int kWaiters = 200;
+    // VIGIL_HELD_WAITERS raises the count for a manual run (mind ulimit -n:
+    // client and server sockets share this process).
+    const int kWaiters = qEnvironmentVariableIsSet("VIGIL_HELD_WAITERS") ? qEnvironmentVariableIntValue("VIGIL_HELD_WAITERS") : 200;
     const auto pos = last();
     const int64_t wantMsn = pos.part + 1 == kPartsPerSegment ? pos.msn + 1 : pos.msn;
     const int wantPart = (pos.part + 1) % kPartsPerSegment;
@@ -429,7 +431,7 @@ class TstOriginLive : public QObject {
     QVERIFY2(std::abs(age - expected) < 1.0, m.c_str());
     QVERIFY(metricValue(m, "vigil_http_requests_total{kind=\"part\",status=\"200\"}") >= 1);
     QVERIFY(metricValue(m, "vigil_http_requests_total{kind=\"media_playlist\",status=\"400\"}") >= 1);
-    QVERIFY(metricValue(m, "vigil_http_blocking_wait_seconds_count") >= 200);
+    QVERIFY(metricValue(m, "vigil_http_blocking_wait_seconds_count") >= 200);  // the held requests above
   }
 
   void blockingReloadTimesOutWith503() {
