@@ -1,7 +1,6 @@
 #include "ingest/test_source.h"
 
 #include <algorithm>
-#include <chrono>
 
 extern "C" {
 #include <libavfilter/buffersink.h>
@@ -134,31 +133,16 @@ Status TestSource::start(FrameSink* sink) {
   g->audioSink = *asink;
   graph_ = std::move(g);
 
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
-  }
+  pacer_.reset();
   running_ = true;
   thread_ = std::thread([this, sink] { run(sink); });
   return Status::ok();
 }
 
 void TestSource::stop() {
-  {
-    std::lock_guard lock(mutex_);
-    stopping_ = true;
-  }
-  wake_.notify_all();
+  pacer_.requestStop();
   if (thread_.joinable()) thread_.join();
   running_ = false;
-}
-
-bool TestSource::waitUntilUtc(int64_t utcUs) {
-  using namespace std::chrono;
-  const auto deadline = system_clock::time_point(duration_cast<system_clock::duration>(microseconds(utcUs)));
-  std::unique_lock lock(mutex_);
-  wake_.wait_until(lock, deadline, [this] { return stopping_; });
-  return !stopping_;
 }
 
 void TestSource::run(FrameSink* sink) {
@@ -199,10 +183,9 @@ void TestSource::run(FrameSink* sink) {
     AVFrame* next = isVideo ? video.get() : audio.get();
     if (next->pts - start >= limit90k) break;  // both kinds are past the limit: next is the earlier one
     if (spec_.realtime) {
-      if (!waitUntilUtc(timeline_.utcUsAt(next->pts))) return;  // stopped: no further sink calls
-    } else {
-      std::lock_guard lock(mutex_);
-      if (stopping_) return;
+      if (!pacer_.waitUntilUtc(timeline_.utcUsAt(next->pts))) return;  // stopped: no further sink calls
+    } else if (pacer_.stopping()) {
+      return;
     }
     if (isVideo) {
       sink->onVideoFrame(next);

@@ -5,16 +5,15 @@
 #pragma once
 
 #include <atomic>
-#include <condition_variable>
 #include <cstdint>
 #include <memory>
-#include <mutex>
 #include <string>
 #include <thread>
 
 #include "core/channel_spec.h"
 #include "core/timeline.h"
 #include "ingest/frame_source.h"
+#include "ingest/pacer.h"
 
 namespace vigil::ingest {
 
@@ -37,8 +36,6 @@ class TestSource final : public FrameSource {
  private:
   struct Graph;
   void run(FrameSink* sink);
-  // Sleeps until utcUs on the system clock; false when stop() interrupted it.
-  bool waitUntilUtc(int64_t utcUs);
 
   const std::string channelId_;
   const TestSourceSpec spec_;
@@ -47,9 +44,7 @@ class TestSource final : public FrameSource {
   std::unique_ptr<Graph> graph_;  // built by start(), then used only by the thread
 
   std::thread thread_;
-  std::mutex mutex_;               // guards stopping_ for the condition variable
-  std::condition_variable wake_;   // interrupts a pacing sleep on stop()
-  bool stopping_ = false;
+  Pacer pacer_;  // interrupts a pacing sleep on stop()
   std::atomic<bool> running_{false};
 };
 
