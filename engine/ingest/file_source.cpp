@@ -66,8 +66,8 @@ struct FileSource::Media {
     const std::string inArgs = "time_base=1/" + std::to_string(d->sample_rate) +
                                ":sample_rate=" + std::to_string(d->sample_rate) +
                                ":sample_fmt=" + av_get_sample_fmt_name(d->sample_fmt) + ":channel_layout=" + inLayout;
-    const std::string outArgs = "sample_fmts=fltp:sample_rates=" + std::to_string(spec.sampleRate) +
-                                ":channel_layouts=" + outLayout;
+    const std::string outArgs =
+        "sample_fmts=fltp:sample_rates=" + std::to_string(spec.sampleRate) + ":channel_layouts=" + outLayout;
     AVFilterContext* fmt = nullptr;
     int err = 0;
     if ((err = avfilter_graph_create_filter(&audioIn, avfilter_get_by_name("abuffer"), "in", inArgs.c_str(), nullptr,
@@ -85,7 +85,9 @@ struct FileSource::Media {
 };
 
 FileSource::FileSource(std::string channelId, FileSourceSpec spec, Timeline timeline, int64_t maxDurationMs)
-    : channelId_(std::move(channelId)), spec_(std::move(spec)), timeline_(std::move(timeline)),
+    : channelId_(std::move(channelId)),
+      spec_(std::move(spec)),
+      timeline_(std::move(timeline)),
       maxDurationMs_(maxDurationMs) {}
 
 FileSource::~FileSource() { stop(); }
@@ -239,10 +241,11 @@ void FileSource::run(FrameSink* sink) {
       break;
     }
     // End of file: drain the decoders, then end or start over.
-    ok = decode(m.videoDecoder.get(), nullptr, true) && (!m.audioDecoder || decode(m.audioDecoder.get(), nullptr, false));
+    ok = decode(m.videoDecoder.get(), nullptr, true) &&
+         (!m.audioDecoder || decode(m.audioDecoder.get(), nullptr, false));
     if (!ok || done || !spec_.loop) break;
-    if (lastSlot < 0 || av_seek_frame(fmt, -1, fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time : 0,
-                                      AVSEEK_FLAG_BACKWARD) < 0) {
+    if (lastSlot < 0 ||
+        av_seek_frame(fmt, -1, fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time : 0, AVSEEK_FLAG_BACKWARD) < 0) {
       logger->error("[ch={}] cannot loop {}", channelId_, spec_.path);
       break;
     }
@@ -258,7 +261,7 @@ void FileSource::run(FrameSink* sink) {
     }
   }
   if (ok && m.audioDecoder && !spec_.loop && av_buffersrc_add_frame(m.audioIn, nullptr) >= 0)
-    ok = drainAudio();  // the short last audio frame
+    ok = drainAudio();            // the short last audio frame
   if (pacer_.stopping()) return;  // stop(): no further sink calls
   logger->info("[ch={}] file source ended after {} frames", channelId_, lastSlot + 1);
   sink->onEndOfStream();

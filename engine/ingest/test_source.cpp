@@ -113,11 +113,12 @@ Status TestSource::start(FrameSink* sink) {
   char layoutName[64] = {};
   av_channel_layout_describe(&layout, layoutName, sizeof layoutName);
   av_channel_layout_uninit(&layout);
-  auto tone = addFilter(graph, "sine", "tone",
-                        "frequency=" + std::to_string(spec_.toneHz) + ":sample_rate=" + std::to_string(spec_.sampleRate));
-  auto afmt = addFilter(graph, "aformat", "pcm",
-                        "sample_fmts=fltp:sample_rates=" + std::to_string(spec_.sampleRate) +
-                            ":channel_layouts=" + layoutName);
+  auto tone =
+      addFilter(graph, "sine", "tone",
+                "frequency=" + std::to_string(spec_.toneHz) + ":sample_rate=" + std::to_string(spec_.sampleRate));
+  auto afmt =
+      addFilter(graph, "aformat", "pcm",
+                "sample_fmts=fltp:sample_rates=" + std::to_string(spec_.sampleRate) + ":channel_layouts=" + layoutName);
   auto asink = addFilter(graph, "abuffersink", "aout", "");
   if (!tone) return tone.status();
   if (!afmt) return afmt.status();
@@ -175,7 +176,8 @@ void TestSource::run(FrameSink* sink) {
   };
 
   logger->info("[ch={}] test source {}x{}@{}/{} {} Hz tone, {}", channelId_, spec_.width, spec_.height,
-               spec_.frameRateNum, spec_.frameRateDen, spec_.toneHz, spec_.realtime ? "realtime" : "as fast as possible");
+               spec_.frameRateNum, spec_.frameRateDen, spec_.toneHz,
+               spec_.realtime ? "realtime" : "as fast as possible");
   bool ok = pull(graph_->videoSink, video.get(), true) && pull(graph_->audioSink, audio.get(), false);
   while (ok) {
     // Deliver in pts order so a consumer sees audio and video interleaved as captured.

@@ -60,8 +60,8 @@ Result<std::string> CmafFragmenter::open(const AVCodecContext* enc, int trackTim
   // skip_sidx/skip_trailer: live output has no index and no end.
   // frag_discont: the first fragment continues a stream that "started at 0",
   //   so tfdt = the absolute DTS on the channel timeline (with use_editlist 0).
-  av_dict_set(&rawOpts, "movflags",
-              "frag_custom+empty_moov+default_base_moof+cmaf+skip_sidx+skip_trailer+frag_discont", 0);
+  av_dict_set(&rawOpts, "movflags", "frag_custom+empty_moov+default_base_moof+cmaf+skip_sidx+skip_trailer+frag_discont",
+              0);
   av_dict_set(&rawOpts, "use_editlist", "0", 0);
   if (enc->codec_type == AVMEDIA_TYPE_VIDEO)
     av_dict_set(&rawOpts, "video_track_timescale", std::to_string(trackTimescale).c_str(), 0);
@@ -131,7 +131,7 @@ Status CmafFragmenter::finish() {
   if (!ctx_ || finished_) return Status::ok();
   finished_ = true;
   Status s = partOpen_ ? cut(true) : Status::ok();  // the stream ends: its last segment is complete
-  const int err = av_write_trailer(ctx_.get());   // skip_trailer: writes nothing we keep
+  const int err = av_write_trailer(ctx_.get());     // skip_trailer: writes nothing we keep
   pending_.clear();
   if (s && err < 0) return av::error("mp4 trailer", err);
   return s;

@@ -38,8 +38,7 @@ class FrameQueue {
   // false when the frame was dropped (full, DropNewest) or the queue is closed.
   bool push(av::FramePtr frame) {
     std::unique_lock lock(mutex_);
-    if (policy_ == OverflowPolicy::Block)
-      notFull_.wait(lock, [this] { return closed_ || items_.size() < capacity_; });
+    if (policy_ == OverflowPolicy::Block) notFull_.wait(lock, [this] { return closed_ || items_.size() < capacity_; });
     if (closed_) return false;
     if (items_.size() >= capacity_) {
       ++dropped_;

@@ -17,16 +17,15 @@ Status Pipeline::start() {
   if (started_) return Status::error("pipeline already started");
   if (!sink_) return Status::error("pipeline needs a part sink");
   if (spec_.video.empty()) return Status::error("pipeline: the ladder has no video rendition");
-  const OverflowPolicy policy =
-      options_.overflow == PipelineOptions::Overflow::Block ||
-              (options_.overflow == PipelineOptions::Overflow::Auto && !spec_.source.realtime)
-          ? OverflowPolicy::Block
-          : OverflowPolicy::DropNewest;
+  const OverflowPolicy policy = options_.overflow == PipelineOptions::Overflow::Block ||
+                                        (options_.overflow == PipelineOptions::Overflow::Auto && !spec_.source.realtime)
+                                    ? OverflowPolicy::Block
+                                    : OverflowPolicy::DropNewest;
 
   std::vector<CascadeRung> rungs;
   for (const auto& v : spec_.video) rungs.push_back({v.width, v.height, v.frameRateNum, v.frameRateDen});
-  auto scaler = ScalerCascade::create(std::move(rungs), AVRational{spec_.source.frameRateNum, spec_.source.frameRateDen},
-                                      timeline_);
+  auto scaler = ScalerCascade::create(std::move(rungs),
+                                      AVRational{spec_.source.frameRateNum, spec_.source.frameRateDen}, timeline_);
   if (!scaler) return Status::error("[ch=" + channelId_ + "] " + scaler.message());
 
   // Open everything before starting any thread, so a bad rung fails start()
@@ -47,9 +46,10 @@ Status Pipeline::start() {
   audio_->start();
   started_ = true;
   closed_ = false;
-  log::get("pipeline")->info("[ch={}] pipeline started: {} video renditions + {}, queues of {} frames ({})",
-                             channelId_, video_.size(), spec_.audio.id, options_.queueFrames,
-                             policy == OverflowPolicy::Block ? "block when full" : "drop newest when full");
+  log::get("pipeline")
+      ->info("[ch={}] pipeline started: {} video renditions + {}, queues of {} frames ({})", channelId_, video_.size(),
+             spec_.audio.id, options_.queueFrames,
+             policy == OverflowPolicy::Block ? "block when full" : "drop newest when full");
   return Status::ok();
 }
 

@@ -51,9 +51,9 @@ RenditionWorker::~RenditionWorker() {
 }
 
 Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::string& channelId,
-                                                                   const VideoRenditionSpec& spec,
-                                                                   const Timeline& timeline, PartSink* sink,
-                                                                   OverflowPolicy policy, size_t queueFrames) {
+                                                                    const VideoRenditionSpec& spec,
+                                                                    const Timeline& timeline, PartSink* sink,
+                                                                    OverflowPolicy policy, size_t queueFrames) {
   RenditionInfo info;
   info.id = spec.id;
   info.kind = TrackKind::Video;
@@ -94,9 +94,9 @@ Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::s
   // wrapper's option (x264 itself has no such param): it turns a frame sent
   // with pict_type I into an IDR. scenecut=0 and a keyint of two segments
   // leave the forced boundary IDRs as the only keyframes.
-  for (Status s : {setOpt(c, "preset", spec.preset), setOpt(c, "tune", "zerolatency"),
-                   setOpt(c, "profile", spec.profile), setOpt(c, "forced-idr", "1"),
-                   setOpt(c, "x264-params", "scenecut=0:keyint=" + std::to_string(c->gop_size))})
+  for (Status s :
+       {setOpt(c, "preset", spec.preset), setOpt(c, "tune", "zerolatency"), setOpt(c, "profile", spec.profile),
+        setOpt(c, "forced-idr", "1"), setOpt(c, "x264-params", "scenecut=0:keyint=" + std::to_string(c->gop_size))})
     if (!s) return s;
   int err = avcodec_open2(c, codec, nullptr);
   if (err < 0) return av::error("open libx264 for " + spec.id, err);
@@ -110,9 +110,9 @@ Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::s
 }
 
 Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openAudio(const std::string& channelId,
-                                                                   const AudioRenditionSpec& spec,
-                                                                   const Timeline& timeline, PartSink* sink,
-                                                                   OverflowPolicy policy, size_t queueFrames) {
+                                                                    const AudioRenditionSpec& spec,
+                                                                    const Timeline& timeline, PartSink* sink,
+                                                                    OverflowPolicy policy, size_t queueFrames) {
   RenditionInfo info;
   info.id = spec.id;
   info.kind = TrackKind::Audio;
@@ -147,11 +147,11 @@ Status RenditionWorker::openMuxer() {
   const int timescale = info_.kind == TrackKind::Video ? static_cast<int>(kTimelineHz) : info_.sampleRate;
   auto init = fragmenter_.open(encoder_.get(), timescale);
   if (!init) return init.status();
-  log::get("pipeline")->info("{} {} {} init {} bytes", logContext_, info_.codecs,
-                             info_.kind == TrackKind::Video ? std::to_string(info_.width) + "x" +
-                                                                  std::to_string(info_.height)
-                                                            : std::to_string(info_.sampleRate) + " Hz",
-                             init->size());
+  log::get("pipeline")
+      ->info("{} {} {} init {} bytes", logContext_, info_.codecs,
+             info_.kind == TrackKind::Video ? std::to_string(info_.width) + "x" + std::to_string(info_.height)
+                                            : std::to_string(info_.sampleRate) + " Hz",
+             init->size());
   sink_->onInit(CmafInit{info_, makeBytes(std::move(*init))});
   return Status::ok();
 }
@@ -204,8 +204,8 @@ Status RenditionWorker::encode(AVFrame* frame) {
       if (frame->format != c->sample_fmt || frame->sample_rate != c->sample_rate ||
           frame->ch_layout.nb_channels != c->ch_layout.nb_channels || frame->nb_samples > c->frame_size)
         return Status::error("audio frames must be fltp, " + std::to_string(c->sample_rate) + " Hz, " +
-                             std::to_string(c->ch_layout.nb_channels) + " channels, <= " +
-                             std::to_string(c->frame_size) + " samples");
+                             std::to_string(c->ch_layout.nb_channels) +
+                             " channels, <= " + std::to_string(c->frame_size) + " samples");
       frame->pts = av_rescale_q(frame->pts, kTimeline, c->time_base);
       if (firstAudioPts_ == AV_NOPTS_VALUE) firstAudioPts_ = frame->pts;
     }

@@ -25,13 +25,11 @@ class RenditionWorker {
  public:
   // Opens the encoder and the muxer and emits the init segment to sink.
   static Result<std::unique_ptr<RenditionWorker>> openVideo(const std::string& channelId,
-                                                            const VideoRenditionSpec& spec,
-                                                            const Timeline& timeline, PartSink* sink,
-                                                            OverflowPolicy policy, size_t queueFrames);
+                                                            const VideoRenditionSpec& spec, const Timeline& timeline,
+                                                            PartSink* sink, OverflowPolicy policy, size_t queueFrames);
   static Result<std::unique_ptr<RenditionWorker>> openAudio(const std::string& channelId,
-                                                            const AudioRenditionSpec& spec,
-                                                            const Timeline& timeline, PartSink* sink,
-                                                            OverflowPolicy policy, size_t queueFrames);
+                                                            const AudioRenditionSpec& spec, const Timeline& timeline,
+                                                            PartSink* sink, OverflowPolicy policy, size_t queueFrames);
   ~RenditionWorker();
   RenditionWorker(const RenditionWorker&) = delete;
   RenditionWorker& operator=(const RenditionWorker&) = delete;
@@ -66,8 +64,8 @@ class RenditionWorker {
   av::CodecContextPtr encoder_;
   av::PacketPtr packet_;
   CmafFragmenter fragmenter_;
-  int64_t frameDuration90k_ = 0;         // video: one frame at the rung's rate
-  int64_t lastIdrSegment_ = INT64_MIN;   // video: the segment whose IDR has been forced
+  int64_t frameDuration90k_ = 0;            // video: one frame at the rung's rate
+  int64_t lastIdrSegment_ = INT64_MIN;      // video: the segment whose IDR has been forced
   int64_t firstAudioPts_ = AV_NOPTS_VALUE;  // audio, in 1/sampleRate
   std::thread thread_;
 

@@ -69,8 +69,7 @@ Result<std::vector<av::FramePtr>> ScalerCascade::process(const AVFrame* src) {
     }
     SwsContext* cached = sws_[r].release();
     cached = sws_getCachedContext(cached, input->width, input->height, static_cast<AVPixelFormat>(input->format),
-                                  rung.width, rung.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr,
-                                  nullptr);
+                                  rung.width, rung.height, AV_PIX_FMT_YUV420P, SWS_BICUBIC, nullptr, nullptr, nullptr);
     sws_[r].reset(cached);
     if (!cached) return Status::error("sws_getCachedContext failed");
     av::FramePtr scaled = av::allocFrame();

@@ -9,8 +9,8 @@
 #include <memory>
 #include <vector>
 
-#include "core/status.h"
 #include "core/media_types.h"
+#include "core/status.h"
 #include "core/timeline.h"
 #include "ingest/av_handles.h"
 
@@ -43,8 +43,8 @@ class ScalerCascade {
   ScalerCascade(std::vector<CascadeRung> rungs, AVRational sourceRate, const Timeline& timeline);
 
   std::vector<CascadeRung> rungs_;
-  std::vector<int> decimation_;     // keep every n-th source frame
-  std::vector<size_t> largestFirst_;  // rung indices by area, descending
+  std::vector<int> decimation_;                               // keep every n-th source frame
+  std::vector<size_t> largestFirst_;                          // rung indices by area, descending
   std::vector<std::unique_ptr<SwsContext, SwsDeleter>> sws_;  // per rung, cached by input geometry
   AVRational sourceRate_;
   const Timeline& timeline_;

@@ -69,9 +69,18 @@ class TstFileSource : public QObject {
     // everything the source must normalise.
     file_ = dir_.filePath("input.mp4");
     QProcess ff;
-    ff.start("ffmpeg", {"-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=25", "-f", "lavfi", "-i",
-                        "sine=frequency=440:sample_rate=44100", "-t", "2", "-c:v", "libx264", "-preset", "ultrafast",
-                        "-bf", "2", "-c:a", "aac", "-ac", "1", "-y", file_});
+    ff.start("ffmpeg", {"-v",      "error",
+                        "-f",      "lavfi",
+                        "-i",      "testsrc2=size=320x240:rate=25",
+                        "-f",      "lavfi",
+                        "-i",      "sine=frequency=440:sample_rate=44100",
+                        "-t",      "2",
+                        "-c:v",    "libx264",
+                        "-preset", "ultrafast",
+                        "-bf",     "2",
+                        "-c:a",    "aac",
+                        "-ac",     "1",
+                        "-y",      file_});
     QVERIFY(ff.waitForFinished(60000));
     QCOMPARE(ff.exitCode(), 0);
   }

@@ -111,8 +111,8 @@ class TstTestSource : public QObject {
         samples += f.nbSamples;
       }
     }
-    QCOMPARE(videoIndex, int64_t{30});                  // 1 s of content at 30 fps
-    QCOMPARE(samples, int64_t{47 * 1024});              // AAC frames starting before 1 s
+    QCOMPARE(videoIndex, int64_t{30});      // 1 s of content at 30 fps
+    QCOMPARE(samples, int64_t{47 * 1024});  // AAC frames starting before 1 s
     QCOMPARE(sink.endCount(), 1);
   }
 

@@ -16,7 +16,7 @@ namespace {
 
 constexpr int64_t kFirstSegment = 42;  // a resumed timeline: absolute != relative to the start
 constexpr int kContentMs = 8000;
-constexpr int64_t kFullSegments = 4;   // 8 s of 2 s segments
+constexpr int64_t kFullSegments = 4;  // 8 s of 2 s segments
 
 int64_t nowUs() {
   using namespace std::chrono;
@@ -99,7 +99,8 @@ class TstKeyframeContract : public QObject {
       QCOMPARE(s.droppedFrames, uint64_t{0});
       QCOMPARE(s.queueDepth, size_t{0});
     }
-    qInfo("8 s of content through the 3-rung ladder in %.2f s wall (%.1fx real time)", wallS, kContentMs / 1000.0 / wallS);
+    qInfo("8 s of content through the 3-rung ladder in %.2f s wall (%.1fx real time)", wallS,
+          kContentMs / 1000.0 / wallS);
   }
 
   void everyRenditionHasAnInitFirst() {
@@ -190,7 +191,7 @@ class TstKeyframeContract : public QObject {
         QString errors;
         const auto packets = probePackets(path, &errors);
         QVERIFY2(errors.isEmpty(), qPrintable(errors));
-        QCOMPARE(packets.size(), size_t{60});  // 2 s at 30 fps
+        QCOMPARE(packets.size(), size_t{60});                         // 2 s at 30 fps
         QCOMPARE(packets.front().pts, timeline_.segmentStart90k(k));  // absolute, from tfdt
         QVERIFY2(packets.front().key, "segment does not start with a keyframe");
         for (size_t i = 1; i < packets.size(); ++i) {
@@ -223,7 +224,7 @@ class TstKeyframeContract : public QObject {
       const int frames = decodedFrames(path, &errors);
       QVERIFY2(errors.isEmpty(), qPrintable(errors));
       QCOMPARE(int64_t(frames) * 1024, samples);  // every AAC frame of the segment decodes
-      QVERIFY(frames >= 93 && frames <= 94);     // 2 s = 93.75 AAC frames
+      QVERIFY(frames >= 93 && frames <= 94);      // 2 s = 93.75 AAC frames
     }
   }
 };

@@ -7,6 +7,7 @@
 
 #include "collecting_sink.h"
 #include "core/channel_spec.h"
+#include "ingest/file_source.h"
 #include "ingest/test_source.h"
 #include "pipeline/pipeline.h"
 
@@ -195,6 +196,54 @@ class TstPipeline : public QObject {
     const Status s = p.start();
     QVERIFY(!s.isOk());
     QVERIFY2(s.message().find("does not divide") != std::string::npos, s.message().c_str());
+  }
+
+  void ladderFromAFileAsFastAsPossible() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("in.mp4");
+    QProcess ff;
+    ff.start("ffmpeg", {"-v",      "error",
+                        "-f",      "lavfi",
+                        "-i",      "testsrc2=size=1280x720:rate=30",
+                        "-f",      "lavfi",
+                        "-i",      "sine=frequency=440:sample_rate=48000",
+                        "-t",      "6",
+                        "-c:v",    "libx264",
+                        "-preset", "ultrafast",
+                        "-c:a",    "aac",
+                        "-ac",     "2",
+                        "-y",      file});
+    QVERIFY(ff.waitForFinished(60000));
+    QCOMPARE(ff.exitCode(), 0);
+
+    ChannelSpec spec = channel(false);
+    const Timeline timeline = startedTimeline(nowUs());
+    ingest::FileSource source(spec.id, {file.toStdString()}, timeline);
+    QVERIFY(source.open().isOk());
+    spec.source.width = source.width();
+    spec.source.height = source.height();
+    spec.source.frameRateNum = source.frameRateNum();
+    spec.source.frameRateDen = source.frameRateDen();
+    testing::CollectingPartSink sink;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+    QVERIFY(p.start().isOk());
+    QElapsedTimer timer;
+    timer.start();
+    testing::EndWatch watch(&p);
+    QVERIFY(source.start(&watch).isOk());
+    while (!watch.ended && timer.elapsed() < 60000) QThread::msleep(5);
+    source.stop();
+    p.stop();
+    const double wallS = timer.elapsed() / 1000.0;
+    qInfo("6 s of 720p30 file -> decode + 3-rung ladder + AAC in %.2f s wall (%.1fx real time)", wallS, 6 / wallS);
+    for (const auto& v : spec.video) {
+      const auto parts = sink.parts().at(v.id);
+      QCOMPARE(parts.size(), size_t{30});
+      for (size_t i = 0; i < parts.size(); ++i) {
+        QCOMPARE(parts[i].startTime90k, int64_t(i) * 18000);
+        QCOMPARE(parts[i].independent, i % 10 == 0);
+      }
+    }
   }
 
   void overloadDropsButKeepsSegmentsIndependent() {
