@@ -2,6 +2,7 @@
 
 #include <chrono>
 #include <cmath>
+#include <cstdlib>
 
 extern "C" {
 #include <libavutil/channel_layout.h>
@@ -86,7 +87,12 @@ Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::s
   c->gop_size = 2 * framesPerSegment;
   c->thread_count = x264Threads(spec);
   c->flags |= AV_CODEC_FLAG_GLOBAL_HEADER;  // SPS/PPS in extradata -> avcC in the init segment
-  if (!spec.level.empty()) c->level = static_cast<int>(std::lround(std::stod(spec.level) * 10));
+  if (!spec.level.empty()) {                // "4.1" -> level_idc 41
+    char* end = nullptr;
+    const double level = std::strtod(spec.level.c_str(), &end);
+    if (end == spec.level.c_str() || *end != '\0' || level <= 0) return Status::error("invalid level " + spec.level);
+    c->level = static_cast<int>(std::lround(level * 10));
+  }
 
   // zerolatency: no B-frames and no lookahead, so one frame in gives one
   // packet out (low part latency) and every rung has the same GOP structure

@@ -198,6 +198,23 @@ class TstPipeline : public QObject {
     QVERIFY2(s.message().find("does not divide") != std::string::npos, s.message().c_str());
   }
 
+  void levelComesFromTheSpecAndShowsInTheCodecs() {
+    ChannelSpec spec = channel(false);
+    spec.video[0].level = "3.1";
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink sink;
+    {
+      pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+      QVERIFY(p.start().isOk());
+      p.stop();  // no frame: inits only, no part
+    }
+    QCOMPARE(sink.inits().at("v0").rendition.codecs, std::string("avc1.4d401f"));
+    QVERIFY(sink.parts().empty());
+    spec.video[0].level = "high";
+    pipeline::Pipeline bad(spec.id, spec, timeline, &sink);
+    QVERIFY(!bad.start().isOk());
+  }
+
   void ladderFromAFileAsFastAsPossible() {
     QTemporaryDir dir;
     const QString file = dir.filePath("in.mp4");
