@@ -12,7 +12,7 @@ PKGS=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libboost-dev libboost-system-dev
   qt6-base-dev
-  nginx-light wrk
+  nginx-light wrk bc time
   chromium nodejs npm
 )
 missing=()
