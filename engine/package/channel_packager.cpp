@@ -85,7 +85,15 @@ struct ChannelPackager::Impl {
     return nullptr;
   }
 
-  int64_t utcAt(int64_t t90k) const { return timeline.empty() ? ticksToUs(t90k) : timeline.utcUsAt(t90k); }
+  // Wall clock of timeline time t90k within segment msn's period. Not
+  // Timeline::utcUsAt(t90k): an audio part may start a fraction of a frame
+  // before its segment's boundary, and at a period's first segment that
+  // instant belongs to the previous period's mapping (off by the whole gap).
+  int64_t utcAt(int64_t msn, int64_t t90k) const {
+    if (timeline.empty()) return ticksToUs(t90k);
+    const TimelinePeriod& p = timeline.periodOfSegment(msn);
+    return p.startUtcUs + ticksToUs(t90k - timeline.segmentStart90k(p.firstSegment));
+  }
   int64_t dsnOf(int64_t msn) const {
     return timeline.empty() ? 0 : timeline.periodOfSegment(msn).discontinuitySequence;
   }
@@ -158,7 +166,7 @@ struct ChannelPackager::Impl {
       hls::SegmentEntry e;
       e.msn = s.number;
       e.discontinuitySequence = dsnOf(s.number);
-      e.startUtcUs = utcAt(s.start90k());
+      e.startUtcUs = utcAt(s.number, s.start90k());
       e.duration90k = s.duration90k;
       e.complete = s.complete;
       e.parts.reserve(s.parts.size());
@@ -171,7 +179,8 @@ struct ChannelPackager::Impl {
       in.reports.push_back(hls::RenditionReport{other->id, other->store.lastMsn(), other->store.lastPart()});
     }
     job.pos = PlaylistPosition{r.store.lastMsn(), r.store.lastPart()};
-    if (const StoredPart* p = r.store.lastStoredPart()) job.endUtcUs = utcAt(p->start90k) + ticksToUs(p->duration90k);
+    if (const StoredPart* p = r.store.lastStoredPart())
+      job.endUtcUs = utcAt(r.store.lastMsn(), p->start90k) + ticksToUs(p->duration90k);
     return job;
   }
 

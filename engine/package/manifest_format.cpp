@@ -14,7 +14,7 @@ int64_t floorDiv(int64_t a, int64_t b) {
 
 void appendIsoUtc(std::string& out, int64_t utcUs) {
   using namespace std::chrono;
-  const int64_t ms = floorDiv(utcUs, 1000);
+  const int64_t ms = floorDiv(utcUs + 500, 1000);  // nearest millisecond
   const int64_t days = floorDiv(ms, 86'400'000);
   const int64_t msOfDay = ms - days * 86'400'000;
   const year_month_day ymd{sys_days{std::chrono::days{days}}};

@@ -8,7 +8,7 @@
 
 namespace vigil::package::format {
 
-// ISO 8601 / xs:dateTime in UTC with milliseconds: "2024-05-01T12:00:00.000Z".
+// ISO 8601 / xs:dateTime in UTC, rounded to the nearest millisecond: "2024-05-01T12:00:00.000Z".
 std::string isoUtc(int64_t utcUs);
 void appendIsoUtc(std::string& out, int64_t utcUs);
 

@@ -261,6 +261,21 @@ class TstChannelPackager : public QObject {
     QVERIFY(mpd.find("startNumber=\"50\" presentationTimeOffset=\"4800000\"") != std::string::npos);  // audio
   }
 
+  void audioStartingJustBeforeAPeriodsFirstBoundaryKeepsItsPeriod() {
+    // Segment 51 starts a period; its first AAC frame starts 480 ticks
+    // (5.333 ms) before the boundary, which on the timeline is still segment 50.
+    Timeline tl(kSeg90k, kPart90k);
+    tl.resume({TimelinePeriod{0, 0, kT0Us}}, 50, kT0Us + 420'000'000);
+    auto pkg = makePackager(smallSpec(), tl);
+    sendInits(*pkg);
+    QVERIFY(makePart("a0", 51, 0).startTime90k < 51 * kSeg90k);
+    feedParts(*pkg, 51, 0, 3);
+    QCOMPARE(tagValue(str(pkg->mediaPlaylist("a0", false)), "#EXT-X-PROGRAM-DATE-TIME"),
+             std::string("2024-05-01T12:06:59.995Z"));
+    QCOMPARE(tagValue(str(pkg->mediaPlaylist("v0", false)), "#EXT-X-PROGRAM-DATE-TIME"),
+             std::string("2024-05-01T12:07:00.000Z"));
+  }
+
   void discontinuityWithinTheWindowAndPeriodsInTheMpd() {
     Timeline tl(kSeg90k, kPart90k);
     tl.resume({TimelinePeriod{0, 0, kT0Us}}, 11, kT0Us + 100'000'000);  // period 1 from segment 12

@@ -234,7 +234,9 @@ class TstHlsPlaylist : public QObject {
 
   void programDateTimeIsIsoWithMilliseconds() {
     QCOMPARE(package::format::isoUtc(kT0Us + 123456), std::string("2024-05-01T12:00:00.123Z"));
+    QCOMPARE(package::format::isoUtc(kT0Us - 5333), std::string("2024-05-01T11:59:59.995Z"));
     QCOMPARE(package::format::isoUtc(951782400LL * 1000000 + 86399999000LL), std::string("2000-02-29T23:59:59.999Z"));
+    QCOMPARE(package::format::isoUtc(951782400LL * 1000000 + 86399999600LL), std::string("2000-03-01T00:00:00.000Z"));
     hls::MediaPlaylistInput in = makeInput(5, 2, 0);
     in.segments[1].startUtcUs = kT0Us + 12 * 1000000 + 40000;
     const std::string text = hls::renderMediaPlaylist(in, false);
