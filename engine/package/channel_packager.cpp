@@ -389,7 +389,9 @@ std::vector<RenditionInfo> ChannelPackager::renditions() const {
 
 bool ChannelPackager::ready() const {
   std::lock_guard lock(impl_->mu);
-  return impl_->readyLocked();
+  // Rendering happens outside the lock: ready only once the manifests a
+  // caller would fetch next are installed.
+  return impl_->readyLocked() && impl_->master && impl_->mpd;
 }
 
 Bytes ChannelPackager::multivariantPlaylist() const {
