@@ -5,6 +5,7 @@
 #include <cmath>
 #include <mutex>
 #include <optional>
+#include <set>
 
 #include "core/log.h"
 #include "package/dash_mpd.h"
@@ -46,15 +47,16 @@ struct ChannelPackager::Impl {
   Impl(std::string ch, PackagingSpec sp, Timeline tl, const std::vector<std::string>& expected)
       : channelId(std::move(ch)), spec(sp), timeline(std::move(tl)) {
     const int64_t d90k = timeline.segmentDuration90k();
-    // Parts stay addressable while listed (three target durations) and for
-    // three target durations after (rfc8216bis 6.2.2), plus slack for
-    // rounding of the target duration.
     const int64_t td90k = int64_t{hls::targetDurationSeconds(d90k)} * kTimelineHz;
-    const int partRetention =
-        std::max(spec.liveWindowSegments, static_cast<int>((6 * td90k + d90k - 1) / d90k) + 1) + 1;
+    auto segmentsFor = [d90k](int64_t t90k) { return static_cast<int>((t90k + d90k - 1) / d90k); };
+    // A live playlist never lists less than three target durations (RFC 8216 6.2.2).
+    liveWindow = std::max(spec.liveWindowSegments, segmentsFor(3 * td90k));
+    dvrWindow = std::max(spec.dvrWindowSegments, liveWindow);
+    // Parts stay addressable while listed (three target durations) and for
+    // three target durations after (rfc8216bis 6.2.2), plus a segment of slack.
+    const int partRetention = std::max(liveWindow, segmentsFor(6 * td90k) + 1) + 1;
     for (const std::string& id : expected)
-      renditions.push_back(std::make_unique<RenditionState>(id, std::max(spec.dvrWindowSegments, spec.liveWindowSegments),
-                                                            partRetention, timeline.partsPerSegment()));
+      renditions.push_back(std::make_unique<RenditionState>(id, dvrWindow, partRetention, timeline.partsPerSegment()));
   }
 
   // ---- immutable after construction ----
@@ -62,6 +64,8 @@ struct ChannelPackager::Impl {
   const PackagingSpec spec;
   const Timeline timeline;
   std::vector<std::unique_ptr<RenditionState>> renditions;  // the vector itself never changes
+  int liveWindow = 0;  // complete segments listed in a media playlist
+  int dvrWindow = 0;   // complete segments kept (and in the MPD's timeShiftBufferDepth)
 
   // ---- guarded by mu ----
   mutable std::mutex mu;
@@ -74,6 +78,7 @@ struct ChannelPackager::Impl {
   Bytes master;
   Bytes mpd;
   Counters counters;
+  std::set<std::string> warnedUnknown;
 
   // ---- observers: own mutex, held while notifying (see removeObserver) ----
   std::mutex observersMu;
@@ -152,11 +157,11 @@ struct ChannelPackager::Impl {
     in.partTargetUs = partTargetUsLocked(r);
     in.partHoldBackUs = hls::partHoldBackUs(int64_t{spec.partHoldBackMs} * 1000, maxPartTargetUsLocked());
 
-    // The live window: the last liveWindowSegments complete segments plus the growing one.
+    // The live window: the last liveWindow complete segments plus the growing one.
     const auto& segs = r.store.segments();
     size_t first = segs.size();
     int complete = 0;
-    while (first > 0 && (!segs[first - 1].complete || complete < spec.liveWindowSegments)) {
+    while (first > 0 && (!segs[first - 1].complete || complete < liveWindow)) {
       --first;
       if (segs[first].complete) ++complete;
     }
@@ -233,7 +238,7 @@ struct ChannelPackager::Impl {
       in.availabilityStartUtcUs = timeline.empty() ? 0 : timeline.periods().front().startUtcUs;
       in.publishUtcUs = nowUtcUs();
       in.segmentDuration90k = timeline.segmentDuration90k();
-      in.timeShiftBufferUs = int64_t{std::max(spec.dvrWindowSegments, spec.liveWindowSegments)} * dUs;
+      in.timeShiftBufferUs = int64_t{dvrWindow} * dUs;
       in.suggestedPresentationDelayUs = 3 * dUs;  // as HLS HOLD-BACK: three segments behind the edge
       in.minBufferUs = dUs;
       in.minimumUpdatePeriodUs = dUs;
@@ -320,8 +325,10 @@ void ChannelPackager::onPart(CmafPart part) {
     std::lock_guard lock(impl_->mu);
     r = impl_->find(part.renditionId);
     if (!r) {
-      log::get("package")->warn("[ch={}] part for unexpected rendition '{}' dropped", impl_->channelId,
-                                part.renditionId);
+      // Once per rendition id: a misconfigured pipeline would otherwise log every part.
+      if (impl_->warnedUnknown.insert(part.renditionId).second)
+        log::get("package")->warn("[ch={}] parts for unexpected rendition '{}' dropped", impl_->channelId,
+                                  part.renditionId);
       return;
     }
     const SegmentStore::AddOutcome outcome = r->store.add(part);

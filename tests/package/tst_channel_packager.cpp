@@ -149,6 +149,26 @@ class TstChannelPackager : public QObject {
     QVERIFY(closed.find("seg_207.m4s") != std::string::npos);
   }
 
+  void liveWindowNeverShorterThanThreeTargetDurations() {
+    auto pkg = makePackager(smallSpec(1, 1));
+    sendInits(*pkg);
+    feedParts(*pkg, 0, 0, 81);  // 0..7 complete, 8 growing
+    const std::string text = str(pkg->mediaPlaylist("v0", false));
+    QCOMPARE(countLines(text, "#EXTINF:"), 3);  // 3 x 2 s >= 3 x TARGETDURATION
+    QCOMPARE(tagValue(text, "#EXT-X-MEDIA-SEQUENCE"), std::string("5"));
+    QCOMPARE(pkg->segment("v0", 5).availability, Availability::Ready);  // listed, so kept
+    QCOMPARE(pkg->segment("v0", 4).availability, Availability::Gone);
+  }
+
+  void unexpectedRenditionsAreDropped() {
+    auto pkg = makePackager();
+    pkg->onInit(CmafInit{videoInfo("v9", 100, 100, 1000), makeBytes("x")});
+    pkg->onPart(makePart("v9", 0, 0));
+    QVERIFY(!pkg->hasRendition("v9"));
+    QCOMPARE(pkg->counters().partsPublished, uint64_t(0));
+    QCOMPARE(pkg->renditions().size(), size_t(0));
+  }
+
   void audioPartsStayWithinThePartTarget() {
     auto pkg = makePackager();
     sendInits(*pkg);
