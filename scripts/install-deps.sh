@@ -12,7 +12,7 @@ PKGS=(
   libspdlog-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libboost-dev libboost-system-dev
   qt6-base-dev
-  nginx-light wrk
+  nginx-light wrk bc time
   chromium nodejs npm
 )
 missing=()
@@ -37,6 +37,10 @@ if ((${#missing[@]})); then
 fi
 
 # Player tests: hls.js, dash.js and playwright-core from npm (Chromium itself is Debian's).
-if [[ -f tests/e2e/players/package.json && ! -d tests/e2e/players/node_modules ]]; then
-  (cd tests/e2e/players && npm ci --no-audit --no-fund --loglevel=error)
+# Reinstalled whenever the lock file changes.
+players=tests/e2e/players
+lock_sum=$(sha256sum "$players/package-lock.json" | cut -d' ' -f1)
+if [[ "$(cat "$players/node_modules/.lock-sum" 2>/dev/null)" != "$lock_sum" ]]; then
+  "$players/install.sh" --loglevel=error
+  echo "$lock_sum" > "$players/node_modules/.lock-sum"
 fi

@@ -61,9 +61,19 @@ class ChannelPackager final : public PartSink {
   void onInit(CmafInit init) override;
   void onPart(CmafPart part) override;
 
-  // Observers are notified of every part published; thread-safe.
+  // Observers are notified of every part published; thread-safe. Once
+  // removeObserver() returns, the observer is not called again (a call in
+  // progress on another thread has finished), so it may be destroyed. An
+  // observer must not add or remove observers from its callback.
   void addObserver(PublishObserver* observer);
   void removeObserver(PublishObserver* observer);
+
+  // Settings of the manifests (any thread; the next render uses them).
+  // DASH UTCTiming (urn:mpeg:dash:utc:http-iso:2014) URL; the origin serves the
+  // time at "/time", the default.
+  void setUtcTimingUrl(std::string url);
+  // HLS EXT-X-MEDIA NAME of the audio rendition (default "Main").
+  void setAudioName(std::string name);
 
   // ---- readers: any thread ----
   const std::string& channelId() const;

@@ -3,4 +3,4 @@
 # A separate step on purpose: test runs never install anything.
 set -euo pipefail
 cd "$(dirname "$0")"
-exec npm ci --no-audit --no-fund
+exec npm ci --no-audit --no-fund "$@"

@@ -1,0 +1,85 @@
+// A pipeline turns a channel's decoded frames into CMAF parts for the whole
+// ladder: scaler cascade -> one libx264 encoder per video rendition and one
+// AAC encoder -> one CMAF fragmenter per rendition -> PartSink. It is a
+// FrameSink: a source (TestSource, FileSource, a decoded contribution input)
+// drives it from the source's thread, which does the scaling; each rendition
+// encodes on its own thread.
+//
+// Input contract: video frame pts on the channel timeline (90 kHz) at the
+// rate of spec.source (frameRateNum/Den), any size and pixel format (the
+// scaler converts); audio frames fltp at spec.audio's sample rate and channel
+// count, one AAC frame (1024 samples) each.
+#pragma once
+
+#include <atomic>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "core/channel_spec.h"
+#include "core/part_sink.h"
+#include "core/status.h"
+#include "core/timeline.h"
+#include "ingest/frame_source.h"
+#include "pipeline/frame_queue.h"
+#include "pipeline/pipeline_stats.h"
+
+namespace vigil::pipeline {
+
+class RenditionWorker;
+class ScalerCascade;
+
+struct PipelineOptions {
+  enum class Overflow {
+    Auto,        // Block when spec.source.realtime is false (as fast as possible), else DropNewest
+    DropNewest,  // live: an overloaded encoder loses frames, the others carry on
+    Block,       // offline/benchmarks: backpressure on the source
+  };
+  Overflow overflow = Overflow::Auto;
+  size_t queueFrames = 30;  // per rendition; ~1 s at 30 fps
+};
+
+class Pipeline final : public ingest::FrameSink {
+ public:
+  // timeline must outlive the pipeline; sink too, and it must be thread-safe
+  // (renditions call it concurrently; one rendition's parts arrive in order).
+  Pipeline(std::string channelId, const ChannelSpec& spec, const Timeline& timeline, PartSink* sink,
+           PipelineOptions options = {});
+  ~Pipeline() override;
+  Pipeline(const Pipeline&) = delete;
+  Pipeline& operator=(const Pipeline&) = delete;
+
+  // Opens every encoder and muxer, emits the init segments, starts the threads.
+  Status start();
+  // Flushes: queued frames are encoded and every rendition's partial last
+  // part is emitted. Stop the source first: no frame may arrive during stop().
+  void stop();
+
+  std::vector<RenditionStats> stats() const;
+
+  // ingest::FrameSink (called from the source's thread).
+  void onVideoFrame(const AVFrame* frame) override;
+  void onAudioFrame(const AVFrame* frame) override;
+  void onEndOfStream() override;
+
+ private:
+  const std::string channelId_;
+  const ChannelSpec spec_;
+  const Timeline& timeline_;
+  PartSink* const sink_;
+  const PipelineOptions options_;
+
+  // Built by start(); read-only afterwards except through their own locking,
+  // so stats() may run concurrently with the source thread.
+  std::vector<std::unique_ptr<RenditionWorker>> video_;  // spec order
+  std::unique_ptr<RenditionWorker> audio_;
+  std::unique_ptr<ScalerCascade> scaler_;  // used only from the source's thread
+  // Serialises start/stop/end-of-stream and guards the worker list against
+  // stats() during start(); the frame path reads only the flags below.
+  mutable std::mutex lifecycleMutex_;
+  std::atomic<bool> started_{false};
+  std::atomic<bool> closed_{false};
+};
+
+}  // namespace vigil::pipeline

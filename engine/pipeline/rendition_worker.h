@@ -1,0 +1,81 @@
+// One rendition of the ladder: a bounded frame queue, an encoder (libx264 or
+// FFmpeg's native AAC) and a CMAF fragmenter, driven by one thread. Parts of a
+// rendition are therefore emitted in order from that thread; renditions run
+// in parallel, which is how a ladder keeps both cores busy.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <thread>
+
+#include "core/channel_spec.h"
+#include "core/media_types.h"
+#include "core/part_sink.h"
+#include "core/status.h"
+#include "core/timeline.h"
+#include "pipeline/cmaf_fragmenter.h"
+#include "pipeline/frame_queue.h"
+#include "pipeline/pipeline_stats.h"
+
+namespace vigil::pipeline {
+
+class RenditionWorker {
+ public:
+  // Opens the encoder and the muxer and emits the init segment to sink.
+  static Result<std::unique_ptr<RenditionWorker>> openVideo(const std::string& channelId,
+                                                            const VideoRenditionSpec& spec, const Timeline& timeline,
+                                                            PartSink* sink, OverflowPolicy policy, size_t queueFrames);
+  static Result<std::unique_ptr<RenditionWorker>> openAudio(const std::string& channelId,
+                                                            const AudioRenditionSpec& spec, const Timeline& timeline,
+                                                            PartSink* sink, OverflowPolicy policy, size_t queueFrames);
+  ~RenditionWorker();
+  RenditionWorker(const RenditionWorker&) = delete;
+  RenditionWorker& operator=(const RenditionWorker&) = delete;
+
+  void start();
+  // Queues a frame (pts on the channel timeline, 90 kHz); false if dropped.
+  bool push(av::FramePtr frame);
+  // Closes the queue: the thread encodes what is queued, flushes the encoder,
+  // emits the partial last part and ends. join() waits for that.
+  void close();
+  void join();
+
+  const std::string& id() const { return info_.id; }
+  RenditionStats stats() const;
+
+ private:
+  RenditionWorker(const std::string& channelId, RenditionInfo info, const Timeline& timeline, PartSink* sink,
+                  OverflowPolicy policy, size_t queueFrames);
+  Status openMuxer();
+  void run();
+  Status encode(AVFrame* frame);  // nullptr flushes the encoder
+  void onPart(CmafPart part);
+
+  const std::string channelId_;
+  const std::string logContext_;  // "[ch=<id> r=<rendition>]"
+  RenditionInfo info_;
+  const Timeline& timeline_;
+  PartSink* const sink_;
+  FrameQueue queue_;
+
+  // Owned by the worker thread once start() has run.
+  av::CodecContextPtr encoder_;
+  av::PacketPtr packet_;
+  CmafFragmenter fragmenter_;
+  int64_t frameDuration90k_ = 0;            // video: one frame at the rung's rate
+  int64_t lastIdrSegment_ = INT64_MIN;      // video: the segment whose IDR has been forced
+  int64_t firstAudioPts_ = AV_NOPTS_VALUE;  // audio, in 1/sampleRate
+  std::thread thread_;
+
+  // Counters read by stats() from any thread.
+  std::atomic<uint64_t> framesIn_{0};
+  std::atomic<uint64_t> framesOut_{0};
+  std::atomic<uint64_t> bytesOut_{0};
+  std::atomic<uint64_t> partsOut_{0};
+  std::atomic<int64_t> encodeNs_{0};
+  std::atomic<int64_t> lastPartLatencyUs_{0};
+};
+
+}  // namespace vigil::pipeline

@@ -1,0 +1,296 @@
+// Pipeline behaviour beyond the keyframe contract: determinism, part latency
+// in real time, the flushed last part, frame-rate reduction, overload.
+#include <QtTest>
+
+#include <algorithm>
+#include <chrono>
+
+#include "collecting_sink.h"
+#include "core/channel_spec.h"
+#include "ingest/file_source.h"
+#include "ingest/test_source.h"
+#include "pipeline/pipeline.h"
+
+using namespace vigil;
+
+namespace {
+
+int64_t nowUs() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
+}
+
+ChannelSpec channel(bool realtime) {
+  ChannelSpec spec;
+  spec.id = "pl";
+  spec.source.realtime = realtime;
+  spec.video = demoLadder();
+  return spec;
+}
+
+Timeline startedTimeline(int64_t startUtcUs) {
+  Timeline t(180000, 18000);
+  t.begin(startUtcUs);
+  return t;
+}
+
+// Feeds one source into several sinks (two pipelines see identical frames).
+class Tee : public ingest::FrameSink {
+ public:
+  explicit Tee(std::vector<ingest::FrameSink*> sinks) : sinks_(std::move(sinks)) {}
+  void onVideoFrame(const AVFrame* f) override {
+    for (auto* s : sinks_) s->onVideoFrame(f);
+  }
+  void onAudioFrame(const AVFrame* f) override {
+    for (auto* s : sinks_) s->onAudioFrame(f);
+  }
+  void onEndOfStream() override {
+    for (auto* s : sinks_) s->onEndOfStream();
+  }
+
+ private:
+  std::vector<ingest::FrameSink*> sinks_;
+};
+
+// Records the wall clock at which each part arrives.
+class TimingSink : public testing::CollectingPartSink {
+ public:
+  void onPart(CmafPart part) override {
+    {
+      std::lock_guard lock(mutex_);
+      arrivals_.push_back({part.renditionId, part.startTime90k + part.duration90k, nowUs()});
+    }
+    CollectingPartSink::onPart(std::move(part));
+  }
+  struct Arrival {
+    std::string id;
+    int64_t end90k;
+    int64_t wallUs;
+  };
+  std::vector<Arrival> arrivals() const {
+    std::lock_guard lock(mutex_);
+    return arrivals_;
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::vector<Arrival> arrivals_;
+};
+
+bool runToEnd(ingest::TestSource& source, ingest::FrameSink* sink, int timeoutMs) {
+  testing::EndWatch watch(sink);
+  if (!source.start(&watch).isOk()) return false;
+  QElapsedTimer timer;
+  timer.start();
+  while (!watch.ended && timer.elapsed() < timeoutMs) QThread::msleep(5);
+  source.stop();
+  return watch.ended;
+}
+
+}  // namespace
+
+class TstPipeline : public QObject {
+  Q_OBJECT
+ private slots:
+  void twoPipelinesProduceIdenticalBytes() {
+    const ChannelSpec spec = channel(false);
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink a, b;
+    pipeline::Pipeline pa(spec.id, spec, timeline, &a), pb(spec.id, spec, timeline, &b);
+    QVERIFY(pa.start().isOk());
+    QVERIFY(pb.start().isOk());
+    Tee tee({&pa, &pb});
+    ingest::TestSource source(spec.id, spec.source, timeline, 4000);
+    QVERIFY(runToEnd(source, &tee, 30000));
+    pa.stop();
+    pb.stop();
+    const auto partsA = a.parts(), partsB = b.parts();
+    QCOMPARE(partsA.size(), size_t{4});
+    for (const auto& [id, list] : partsA) {
+      QCOMPARE(list.size(), partsB.at(id).size());
+      for (size_t i = 0; i < list.size(); ++i)
+        QVERIFY2(*list[i].bytes == *partsB.at(id)[i].bytes, qPrintable(QString::fromStdString(id)));
+      QVERIFY(*a.inits().at(id).bytes == *b.inits().at(id).bytes);
+    }
+  }
+
+  void partsAreEmittedAsSoonAsEncodedInRealtime() {
+    const ChannelSpec spec = channel(true);
+    const Timeline timeline = startedTimeline(nowUs() + 300'000);
+    TimingSink sink;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+    QVERIFY(p.start().isOk());
+    ingest::TestSource source(spec.id, spec.source, timeline, 3000);
+    QVERIFY(runToEnd(source, &p, 10000));
+    p.stop();
+    std::vector<int64_t> videoLatencyUs;  // after the capture of the part's last frame
+    int beforeNextFrame = 0;
+    for (const auto& a : sink.arrivals()) {
+      if (a.id == spec.audio.id) continue;
+      const int64_t lastFrameCapture = timeline.utcUsAt(a.end90k - 3000);
+      videoLatencyUs.push_back(a.wallUs - lastFrameCapture);
+      // Emitted before the frame after the boundary was even captured:
+      // the part did not wait for the next frame.
+      if (a.wallUs < timeline.utcUsAt(a.end90k)) ++beforeNextFrame;
+    }
+    QCOMPARE(videoLatencyUs.size(), size_t{3 * 15});
+    std::sort(videoLatencyUs.begin(), videoLatencyUs.end());
+    const int64_t median = videoLatencyUs[videoLatencyUs.size() / 2];
+    const int64_t p90 = videoLatencyUs[videoLatencyUs.size() * 9 / 10];
+    qInfo("video part emission after its last frame's capture: median %.1f ms, p90 %.1f ms, max %.1f ms",
+          median / 1000.0, p90 / 1000.0, videoLatencyUs.back() / 1000.0);
+    QVERIFY2(median < 33'000, "median part latency is more than a frame");
+    QVERIFY2(beforeNextFrame >= int(videoLatencyUs.size()) * 8 / 10, "parts wait for the next frame");
+    for (const auto& s : p.stats()) QCOMPARE(s.droppedFrames, uint64_t{0});
+  }
+
+  void stopEmitsThePartialLastPart() {
+    const ChannelSpec spec = channel(false);
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink sink;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+    QVERIFY(p.start().isOk());
+    ingest::TestSource source(spec.id, spec.source, timeline, 1100);  // 33 frames: 5 parts + 3 frames
+    QVERIFY(runToEnd(source, &p, 10000));
+    p.stop();
+    for (const auto& v : spec.video) {
+      const auto parts = sink.parts().at(v.id);
+      QCOMPARE(parts.size(), size_t{6});
+      QCOMPARE(parts.back().partIndex, 5);
+      QCOMPARE(parts.back().duration90k, int64_t{9000});
+      QVERIFY(parts.back().lastInSegment);  // nothing more will come for this segment
+      QVERIFY(!parts[4].lastInSegment);
+    }
+  }
+
+  void lowerFrameRateRungsKeepTheBoundaryFrames() {
+    ChannelSpec spec = channel(false);
+    spec.video[2].frameRateNum = 15;  // 320x180 at half the source rate
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink sink;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+    QVERIFY(p.start().isOk());
+    ingest::TestSource source(spec.id, spec.source, timeline, 4000);
+    QVERIFY(runToEnd(source, &p, 20000));
+    p.stop();
+    QCOMPARE(sink.inits().at("v2").rendition.frameRate, 15.0);
+    const auto half = sink.parts().at("v2");
+    const auto full = sink.parts().at("v1");
+    QCOMPARE(half.size(), full.size());
+    for (size_t i = 0; i < half.size(); ++i) {
+      QCOMPARE(half[i].startTime90k, full[i].startTime90k);
+      QCOMPARE(half[i].duration90k, int64_t{18000});  // 3 frames of 6000 ticks
+      QCOMPARE(half[i].independent, full[i].independent);
+      QCOMPARE(testing::readTfdt(*half[i].bytes).value_or(0), uint64_t(half[i].startTime90k));
+    }
+    for (const auto& s : p.stats())
+      if (s.id == "v2") QCOMPARE(s.framesOut, uint64_t{60});
+  }
+
+  void rejectsARateThatDoesNotDivideTheSource() {
+    ChannelSpec spec = channel(false);
+    spec.video[1].frameRateNum = 20;
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink sink;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+    const Status s = p.start();
+    QVERIFY(!s.isOk());
+    QVERIFY2(s.message().find("does not divide") != std::string::npos, s.message().c_str());
+  }
+
+  void levelComesFromTheSpecAndShowsInTheCodecs() {
+    ChannelSpec spec = channel(false);
+    spec.video[0].level = "3.1";
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink sink;
+    {
+      pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+      QVERIFY(p.start().isOk());
+      p.stop();  // no frame: inits only, no part
+    }
+    QCOMPARE(sink.inits().at("v0").rendition.codecs, std::string("avc1.4d401f"));
+    QVERIFY(sink.parts().empty());
+    spec.video[0].level = "high";
+    pipeline::Pipeline bad(spec.id, spec, timeline, &sink);
+    QVERIFY(!bad.start().isOk());
+  }
+
+  void ladderFromAFileAsFastAsPossible() {
+    QTemporaryDir dir;
+    const QString file = dir.filePath("in.mp4");
+    QProcess ff;
+    ff.start("ffmpeg", {"-v",      "error",
+                        "-f",      "lavfi",
+                        "-i",      "testsrc2=size=1280x720:rate=30",
+                        "-f",      "lavfi",
+                        "-i",      "sine=frequency=440:sample_rate=48000",
+                        "-t",      "6",
+                        "-c:v",    "libx264",
+                        "-preset", "ultrafast",
+                        "-c:a",    "aac",
+                        "-ac",     "2",
+                        "-y",      file});
+    QVERIFY(ff.waitForFinished(60000));
+    QCOMPARE(ff.exitCode(), 0);
+
+    ChannelSpec spec = channel(false);
+    const Timeline timeline = startedTimeline(nowUs());
+    ingest::FileSource source(spec.id, {file.toStdString()}, timeline);
+    QVERIFY(source.open().isOk());
+    spec.source.width = source.width();
+    spec.source.height = source.height();
+    spec.source.frameRateNum = source.frameRateNum();
+    spec.source.frameRateDen = source.frameRateDen();
+    testing::CollectingPartSink sink;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink);
+    QVERIFY(p.start().isOk());
+    QElapsedTimer timer;
+    timer.start();
+    testing::EndWatch watch(&p);
+    QVERIFY(source.start(&watch).isOk());
+    while (!watch.ended && timer.elapsed() < 60000) QThread::msleep(5);
+    source.stop();
+    p.stop();
+    const double wallS = timer.elapsed() / 1000.0;
+    qInfo("6 s of 720p30 file -> decode + 3-rung ladder + AAC in %.2f s wall (%.1fx real time)", wallS, 6 / wallS);
+    for (const auto& v : spec.video) {
+      const auto parts = sink.parts().at(v.id);
+      QCOMPARE(parts.size(), size_t{30});
+      for (size_t i = 0; i < parts.size(); ++i) {
+        QCOMPARE(parts[i].startTime90k, int64_t(i) * 18000);
+        QCOMPARE(parts[i].independent, i % 10 == 0);
+      }
+    }
+  }
+
+  void overloadDropsButKeepsSegmentsIndependent() {
+    const ChannelSpec spec = channel(false);  // as fast as possible...
+    const Timeline timeline = startedTimeline(nowUs());
+    testing::CollectingPartSink sink;
+    pipeline::PipelineOptions options;
+    options.overflow = pipeline::PipelineOptions::Overflow::DropNewest;  // ...into live queues
+    options.queueFrames = 2;
+    pipeline::Pipeline p(spec.id, spec, timeline, &sink, options);
+    QVERIFY(p.start().isOk());
+    ingest::TestSource source(spec.id, spec.source, timeline, 6000);
+    QVERIFY(runToEnd(source, &p, 20000));
+    p.stop();
+    uint64_t dropped = 0;
+    for (const auto& s : p.stats()) {
+      if (s.kind == TrackKind::Video) QCOMPARE(s.framesIn + s.droppedFrames, uint64_t{180});
+      QCOMPARE(s.queueCapacity, size_t{2});
+      dropped += s.droppedFrames;
+    }
+    QVERIFY2(dropped > 0, "the source outran 2-frame queues without a drop?");
+    for (const auto& [id, parts] : sink.parts()) {
+      int64_t segment = -1;
+      for (const auto& part : parts) {
+        if (part.segmentNumber != segment) QVERIFY2(part.independent, "a segment starts without an IDR");
+        segment = part.segmentNumber;
+      }
+    }
+  }
+};
+
+QTEST_GUILESS_MAIN(TstPipeline)
+#include "tst_pipeline.moc"
