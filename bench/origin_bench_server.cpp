@@ -39,10 +39,14 @@ int main(int argc, char** argv) {
   bool live = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
-    if (a == "--port" && i + 1 < argc) port = std::atoi(argv[++i]);
-    else if (a == "--threads" && i + 1 < argc) threads = std::atoi(argv[++i]);
-    else if (a == "--part-kb" && i + 1 < argc) partKb = std::atoi(argv[++i]);
-    else if (a == "--live") live = true;
+    if (a == "--port" && i + 1 < argc)
+      port = std::atoi(argv[++i]);
+    else if (a == "--threads" && i + 1 < argc)
+      threads = std::atoi(argv[++i]);
+    else if (a == "--part-kb" && i + 1 < argc)
+      partKb = std::atoi(argv[++i]);
+    else if (a == "--live")
+      live = true;
     else {
       std::fprintf(stderr, "usage: %s [--port N] [--threads N] [--part-kb N] [--live]\n", argv[0]);
       return 2;
@@ -55,8 +59,8 @@ int main(int argc, char** argv) {
   constexpr int64_t kFirstSegments = 6;
   vigil::Timeline timeline(int64_t(spec.segmentDurationMs) * 90, partTicks);
   timeline.begin(nowUs() - kFirstSegments * spec.segmentDurationMs * 1000);
-  auto packager = std::make_shared<vigil::package::ChannelPackager>("bench", spec, timeline,
-                                                                    std::vector<std::string>{"v0"});
+  auto packager =
+      std::make_shared<vigil::package::ChannelPackager>("bench", spec, timeline, std::vector<std::string>{"v0"});
   vigil::CmafInit init;
   init.rendition.id = "v0";
   init.rendition.codecs = "avc1.64001f";

@@ -4,13 +4,20 @@ namespace vigil::origin {
 
 std::string_view objectKindName(ObjectKind kind) {
   switch (kind) {
-    case ObjectKind::Master: return "master";
-    case ObjectKind::MediaPlaylist: return "media_playlist";
-    case ObjectKind::Part: return "part";
-    case ObjectKind::Segment: return "segment";
-    case ObjectKind::Init: return "init";
-    case ObjectKind::Dash: return "dash";
-    case ObjectKind::Other: return "other";
+    case ObjectKind::Master:
+      return "master";
+    case ObjectKind::MediaPlaylist:
+      return "media_playlist";
+    case ObjectKind::Part:
+      return "part";
+    case ObjectKind::Segment:
+      return "segment";
+    case ObjectKind::Init:
+      return "init";
+    case ObjectKind::Dash:
+      return "dash";
+    case ObjectKind::Other:
+      return "other";
   }
   return "other";
 }
@@ -21,11 +28,14 @@ std::string_view cacheControlFor(ObjectKind kind, unsigned status) {
     switch (kind) {
       case ObjectKind::Part:
       case ObjectKind::Segment:
-      case ObjectKind::Init: return cache::kImmutable;
+      case ObjectKind::Init:
+        return cache::kImmutable;
       case ObjectKind::Master:
       case ObjectKind::MediaPlaylist:
-      case ObjectKind::Dash: return cache::kManifest;
-      case ObjectKind::Other: return cache::kNoStore;  // health, metrics, time: always fresh
+      case ObjectKind::Dash:
+        return cache::kManifest;
+      case ObjectKind::Other:
+        return cache::kNoStore;  // health, metrics, time: always fresh
     }
   }
   // Not yet published, or evicted: a short negative cache, never a long one.

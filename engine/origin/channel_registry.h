@@ -34,7 +34,7 @@ class ChannelRegistry {
  private:
   mutable std::shared_mutex mutex_;  // guards channels_
   std::unordered_map<std::string, std::shared_ptr<package::ChannelPackager>> channels_;
-  mutable std::mutex kindsMutex_;    // guards kinds_
+  mutable std::mutex kindsMutex_;                             // guards kinds_
   mutable std::unordered_map<std::string, TrackKind> kinds_;  // "<channel>/<rendition>"
 };
 

@@ -32,8 +32,7 @@ std::string_view httpDate() {
 // A parse failure that still deserves an answer before closing; 0: just close.
 unsigned statusForReadError(const boost::system::error_code& ec) {
   if (ec == http::error::end_of_stream || ec == asio::error::eof || ec == beast::error::timeout ||
-      ec == asio::error::operation_aborted || ec == asio::error::connection_reset ||
-      ec == http::error::partial_message)
+      ec == asio::error::operation_aborted || ec == asio::error::connection_reset || ec == http::error::partial_message)
     return 0;
   if (ec == http::error::header_limit || ec == http::error::buffer_overflow) return 431;
   if (ec == http::error::body_limit || ec == http::error::unexpected_body) return 413;

@@ -19,9 +19,9 @@ class ChannelPackager;
 namespace vigil::origin {
 
 struct OriginLimits {
-  std::size_t maxHeaderBytes = 8 * 1024;  // request line + headers; over: 431
-  std::size_t maxTargetBytes = 2048;      // over: 414
-  std::size_t maxQueryBytes = 256;        // over: 414 (a CDN keys blocking reloads by query)
+  std::size_t maxHeaderBytes = 8 * 1024;                   // request line + headers; over: 431
+  std::size_t maxTargetBytes = 2048;                       // over: 414
+  std::size_t maxQueryBytes = 256;                         // over: 414 (a CDN keys blocking reloads by query)
   std::chrono::milliseconds requestReadTimeout{10'000};    // first request of a connection
   std::chrono::milliseconds keepAliveIdleTimeout{30'000};  // between requests
   std::chrono::milliseconds writeTimeout{30'000};

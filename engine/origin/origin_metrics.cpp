@@ -19,7 +19,10 @@ std::string labelValue(const std::string& v) {
   std::string out;
   for (char c : v) {
     if (c == '\\' || c == '"') out.push_back('\\');
-    if (c == '\n') { out += "\\n"; continue; }
+    if (c == '\n') {
+      out += "\\n";
+      continue;
+    }
     out.push_back(c);
   }
   return out;
@@ -49,18 +52,21 @@ std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::Cha
                                   int64_t nowUtcUs) const {
   std::string out;
   out.reserve(4096);
-  out += "# HELP vigil_parts_published_total Parts published by the packager.\n"
-         "# TYPE vigil_parts_published_total counter\n";
+  out +=
+      "# HELP vigil_parts_published_total Parts published by the packager.\n"
+      "# TYPE vigil_parts_published_total counter\n";
   for (const auto& ch : channels)
     appendf(out, "vigil_parts_published_total{channel=\"%s\"} %llu\n", labelValue(ch->channelId()).c_str(),
             static_cast<unsigned long long>(ch->counters().partsPublished));
-  out += "# HELP vigil_segments_published_total Segments completed by the packager.\n"
-         "# TYPE vigil_segments_published_total counter\n";
+  out +=
+      "# HELP vigil_segments_published_total Segments completed by the packager.\n"
+      "# TYPE vigil_segments_published_total counter\n";
   for (const auto& ch : channels)
     appendf(out, "vigil_segments_published_total{channel=\"%s\"} %llu\n", labelValue(ch->channelId()).c_str(),
             static_cast<unsigned long long>(ch->counters().segmentsPublished));
-  out += "# HELP vigil_manifest_age_seconds Now minus the end of the newest published part.\n"
-         "# TYPE vigil_manifest_age_seconds gauge\n";
+  out +=
+      "# HELP vigil_manifest_age_seconds Now minus the end of the newest published part.\n"
+      "# TYPE vigil_manifest_age_seconds gauge\n";
   for (const auto& ch : channels) {
     for (const auto& r : ch->renditions()) {
       const int64_t endUs = ch->newestPartEndUtcUs(r.id);
@@ -70,8 +76,9 @@ std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::Cha
               static_cast<double>(nowUtcUs - endUs) / 1e6);
     }
   }
-  out += "# HELP vigil_http_requests_total HTTP requests answered, by object kind and status.\n"
-         "# TYPE vigil_http_requests_total counter\n";
+  out +=
+      "# HELP vigil_http_requests_total HTTP requests answered, by object kind and status.\n"
+      "# TYPE vigil_http_requests_total counter\n";
   for (int k = 0; k < kObjectKindCount; ++k)
     for (std::size_t s = 0; s < kStatuses.size(); ++s) {
       const uint64_t n = requests_[static_cast<std::size_t>(k)][s].load(std::memory_order_relaxed);
@@ -80,11 +87,13 @@ std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::Cha
               std::string(objectKindName(static_cast<ObjectKind>(k))).c_str(), kStatuses[s],
               static_cast<unsigned long long>(n));
     }
-  out += "# HELP vigil_http_held_requests Requests currently held (blocking reload, pending objects).\n"
-         "# TYPE vigil_http_held_requests gauge\n";
+  out +=
+      "# HELP vigil_http_held_requests Requests currently held (blocking reload, pending objects).\n"
+      "# TYPE vigil_http_held_requests gauge\n";
   appendf(out, "vigil_http_held_requests %lld\n", static_cast<long long>(held()));
-  out += "# HELP vigil_http_blocking_wait_seconds Time requests were held before their answer.\n"
-         "# TYPE vigil_http_blocking_wait_seconds histogram\n";
+  out +=
+      "# HELP vigil_http_blocking_wait_seconds Time requests were held before their answer.\n"
+      "# TYPE vigil_http_blocking_wait_seconds histogram\n";
   uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kBuckets.size(); ++i) {
     cumulative += waitBuckets_[i].load(std::memory_order_relaxed);

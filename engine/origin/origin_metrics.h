@@ -34,8 +34,7 @@ class OriginMetrics {
   // Statuses the origin produces; anything else lands in the last slot.
   static constexpr std::array<unsigned, 13> kStatuses = {200, 204, 304, 400, 404, 405, 408,
                                                          413, 414, 426, 431, 503, 500};
-  static constexpr std::array<double, 11> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25,
-                                                      0.5,   1.0,  2.5,   5.0,  10.0};
+  static constexpr std::array<double, 11> kBuckets = {0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1.0, 2.5, 5.0, 10.0};
   static std::size_t statusSlot(unsigned status);
 
   std::array<std::array<std::atomic<uint64_t>, kStatuses.size()>, kObjectKindCount> requests_{};

@@ -39,9 +39,9 @@ std::optional<std::string> decodePath(std::string_view raw);
 
 // Delivery directives of a media playlist request (rfc8216bis 6.2.5).
 struct PlaylistDirectives {
-  std::optional<int64_t> msn;   // _HLS_msn
-  std::optional<int> part;      // _HLS_part
-  bool skip = false;            // _HLS_skip=YES or v2
+  std::optional<int64_t> msn;  // _HLS_msn
+  std::optional<int> part;     // _HLS_part
+  bool skip = false;           // _HLS_skip=YES or v2
   bool blocking() const { return msn.has_value(); }
 };
 

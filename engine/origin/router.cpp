@@ -27,12 +27,18 @@ constexpr std::string_view kTypeMetrics = "text/plain; version=0.0.4; charset=ut
 
 ObjectKind kindOf(Kind k) {
   switch (k) {
-    case Kind::Master: return ObjectKind::Master;
-    case Kind::Dash: return ObjectKind::Dash;
-    case Kind::MediaPlaylist: return ObjectKind::MediaPlaylist;
-    case Kind::Init: return ObjectKind::Init;
-    case Kind::Segment: return ObjectKind::Segment;
-    case Kind::Part: return ObjectKind::Part;
+    case Kind::Master:
+      return ObjectKind::Master;
+    case Kind::Dash:
+      return ObjectKind::Dash;
+    case Kind::MediaPlaylist:
+      return ObjectKind::MediaPlaylist;
+    case Kind::Init:
+      return ObjectKind::Init;
+    case Kind::Segment:
+      return ObjectKind::Segment;
+    case Kind::Part:
+      return ObjectKind::Part;
   }
   return ObjectKind::Other;
 }
@@ -44,12 +50,18 @@ const Bytes& bodyFor(unsigned status) {
                      k405 = textBody("method not allowed\n"), k414 = textBody("uri too long\n"),
                      k503 = textBody("not available in time\n"), kNone;
   switch (status) {
-    case 400: return k400;
-    case 404: return k404;
-    case 405: return k405;
-    case 414: return k414;
-    case 503: return k503;
-    default: return kNone;
+    case 400:
+      return k400;
+    case 404:
+      return k404;
+    case 405:
+      return k405;
+    case 414:
+      return k414;
+    case 503:
+      return k503;
+    default:
+      return kNone;
   }
 }
 
@@ -228,7 +240,8 @@ awaitable<Reply> Router::serveObject(const package::uri::ObjectPath& obj, const 
     }
     case Kind::Init:
     case Kind::Segment:
-    case Kind::Part: co_return co_await serveMedia(p, obj, kind);
+    case Kind::Part:
+      co_return co_await serveMedia(p, obj, kind);
   }
   co_return errorReply(404, kind);
 }
@@ -281,7 +294,10 @@ awaitable<Reply> Router::serveMediaPlaylist(const std::shared_ptr<package::Chann
   bool ok = false;
   for (;;) {
     const auto outcome = co_await waits_.wait(p->channelId(), rendition, wakeAt, deadline, satisfied);
-    if (satisfied()) { ok = true; break; }
+    if (satisfied()) {
+      ok = true;
+      break;
+    }
     if (outcome != WaitRegistry::Outcome::Woken || Clock::now() >= deadline) break;
     if (channels_.find(p->channelId()) != p) break;  // channel removed while held
   }
@@ -298,9 +314,12 @@ awaitable<Reply> Router::serveMedia(const std::shared_ptr<package::ChannelPackag
                                     const package::uri::ObjectPath& obj, ObjectKind kind) {
   auto lookup = [&]() {
     switch (obj.kind) {
-      case Kind::Init: return p->init(obj.rendition);
-      case Kind::Segment: return p->segment(obj.rendition, obj.msn);
-      default: return p->part(obj.rendition, obj.msn, obj.part);
+      case Kind::Init:
+        return p->init(obj.rendition);
+      case Kind::Segment:
+        return p->segment(obj.rendition, obj.msn);
+      default:
+        return p->part(obj.rendition, obj.msn, obj.part);
     }
   };
   package::ObjectLookup found = lookup();

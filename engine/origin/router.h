@@ -56,8 +56,8 @@ class Router {
   awaitable<Reply> serveObject(const package::uri::ObjectPath& obj, const ParsedTarget& target);
   awaitable<Reply> serveMediaPlaylist(const std::shared_ptr<package::ChannelPackager>& p,
                                       const package::uri::ObjectPath& obj, const PlaylistDirectives& d);
-  awaitable<Reply> serveMedia(const std::shared_ptr<package::ChannelPackager>& p,
-                              const package::uri::ObjectPath& obj, ObjectKind kind);
+  awaitable<Reply> serveMedia(const std::shared_ptr<package::ChannelPackager>& p, const package::uri::ObjectPath& obj,
+                              ObjectKind kind);
   Reply serviceReply(std::string_view path) const;
 
   ChannelRegistry& channels_;

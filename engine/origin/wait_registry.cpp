@@ -55,8 +55,7 @@ awaitable<WaitRegistry::Outcome> WaitRegistry::wait(const std::string& channelId
   co_return ec == asio::error::operation_aborted ? Outcome::Woken : Outcome::TimedOut;
 }
 
-void WaitRegistry::notify(const std::string& channelId, const std::string& renditionId,
-                          package::PlaylistPosition pos) {
+void WaitRegistry::notify(const std::string& channelId, const std::string& renditionId, package::PlaylistPosition pos) {
   std::vector<std::shared_ptr<Waiter>> due;
   {
     std::lock_guard lock(mutex_);

@@ -57,7 +57,7 @@ class WaitRegistry {
   static void wake(const std::shared_ptr<Waiter>& w);
   static std::string keyOf(const std::string& channelId, const std::string& renditionId);
 
-  mutable std::mutex mutex_;  // guards buckets_, shutdown_, every Waiter::registered/where
+  mutable std::mutex mutex_;                         // guards buckets_, shutdown_, every Waiter::registered/where
   std::unordered_map<std::string, Bucket> buckets_;  // "<channel>/<rendition>" -> waiters
   std::size_t count_ = 0;
   bool shutdown_ = false;

@@ -88,8 +88,7 @@ class Connection {
 };
 
 // One request on a fresh connection.
-inline std::optional<Response> fetch(uint16_t port, const std::string& target,
-                                     http::verb method = http::verb::get,
+inline std::optional<Response> fetch(uint16_t port, const std::string& target, http::verb method = http::verb::get,
                                      const std::vector<std::pair<std::string, std::string>>& headers = {}) {
   Connection c(port);
   return c.request(method, target, headers);

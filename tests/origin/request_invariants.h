@@ -33,11 +33,21 @@ inline std::string checkTargetInvariants(std::string_view target) {
     std::string again;
     using K = uri::ObjectPath::Kind;
     switch (obj->kind) {
-      case K::Master: again = uri::channelPath(obj->channel, uri::kMaster); break;
-      case K::Dash: again = uri::channelPath(obj->channel, uri::kDash); break;
-      case K::MediaPlaylist: again = uri::channelPath(obj->channel, uri::mediaPlaylist(obj->rendition)); break;
-      case K::Init: again = uri::channelPath(obj->channel, obj->rendition + "/" + std::string(uri::kInit)); break;
-      case K::Segment: again = uri::channelPath(obj->channel, obj->rendition + "/" + uri::segment(obj->msn)); break;
+      case K::Master:
+        again = uri::channelPath(obj->channel, uri::kMaster);
+        break;
+      case K::Dash:
+        again = uri::channelPath(obj->channel, uri::kDash);
+        break;
+      case K::MediaPlaylist:
+        again = uri::channelPath(obj->channel, uri::mediaPlaylist(obj->rendition));
+        break;
+      case K::Init:
+        again = uri::channelPath(obj->channel, obj->rendition + "/" + std::string(uri::kInit));
+        break;
+      case K::Segment:
+        again = uri::channelPath(obj->channel, obj->rendition + "/" + uri::segment(obj->msn));
+        break;
       case K::Part:
         again = uri::channelPath(obj->channel, obj->rendition + "/" + uri::part(obj->msn, obj->part));
         break;

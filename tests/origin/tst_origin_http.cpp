@@ -87,8 +87,9 @@ class TstOriginHttp : public QObject {
     QCOMPARE(res->result_int(), 200u);
     QVERIFY(str((*res)[http::field::content_type]).starts_with("text/plain; version=0.0.4"));
     // name{label="value",...} number   (Prometheus text format 0.0.4)
-    const std::regex sample("^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\",?)*\\})? "
-                            "(-?[0-9.eE+-]+|[+-]Inf|NaN)$");
+    const std::regex sample(
+        "^[a-zA-Z_:][a-zA-Z0-9_:]*(\\{([a-zA-Z_][a-zA-Z0-9_]*=\"[^\"]*\",?)*\\})? "
+        "(-?[0-9.eE+-]+|[+-]Inf|NaN)$");
     std::istringstream in(res->body());
     std::string line;
     double master404 = -1;

@@ -6,10 +6,10 @@
 #include <QtTest>
 
 #include <atomic>
-#include <set>
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <set>
 #include <thread>
 
 #include "core/media_types.h"
@@ -116,8 +116,7 @@ struct Concurrent {
   std::thread thread;
 
   Concurrent(uint16_t port, const std::string& target, int count) : answers(count) {
-    for (int i = 0; i < count; ++i)
-      asio::co_spawn(ioc, one(port, target, answers[i]), asio::detached);
+    for (int i = 0; i < count; ++i) asio::co_spawn(ioc, one(port, target, answers[i]), asio::detached);
     thread = std::thread([this] { ioc.run(); });
   }
   ~Concurrent() {
@@ -254,7 +253,7 @@ class TstOriginLive : public QObject {
 
   void etagRevalidatesTo304() {
     for (const std::string& t : std::vector<std::string>{"/live/news1/v0/part_103_0.m4s", "/live/news1/v0/init.mp4",
-                                                          playlistTarget("news1", "v0")}) {
+                                                         playlistTarget("news1", "v0")}) {
       Connection c(port_);
       auto first = c.get(t);
       QVERIFY(first && first->result_int() == 200);
@@ -285,8 +284,9 @@ class TstOriginLive : public QObject {
     const auto pos = last();
     QElapsedTimer t;
     t.start();
-    auto res = fetch(port_, playlistTarget("news1", "v0", "_HLS_msn=" + std::to_string(pos.msn) +
-                                                             "&_HLS_part=" + std::to_string(pos.part)));
+    auto res =
+        fetch(port_, playlistTarget("news1", "v0",
+                                    "_HLS_msn=" + std::to_string(pos.msn) + "&_HLS_part=" + std::to_string(pos.part)));
     QVERIFY(res);
     QCOMPARE(res->result_int(), 200u);
     QVERIFY2(t.elapsed() < 200, QByteArray::number(t.elapsed()));
@@ -301,8 +301,9 @@ class TstOriginLive : public QObject {
     const int wantPart = (pos.part + 1) % kPartsPerSegment;
     const std::string partUri = "part_" + std::to_string(wantMsn) + "_" + std::to_string(wantPart) + ".m4s";
     Connection c(port_);
-    c.send(http::verb::get, playlistTarget("news1", "v0", "_HLS_msn=" + std::to_string(wantMsn) +
-                                                              "&_HLS_part=" + std::to_string(wantPart)));
+    c.send(http::verb::get,
+           playlistTarget("news1", "v0",
+                          "_HLS_msn=" + std::to_string(wantMsn) + "&_HLS_part=" + std::to_string(wantPart)));
     Clock::time_point publishedAt;
     std::thread publisher([&] {
       std::this_thread::sleep_for(std::chrono::milliseconds(300));
@@ -323,13 +324,15 @@ class TstOriginLive : public QObject {
   void manyHeldRequestsGetIdenticalBytes() {
     // VIGIL_HELD_WAITERS raises the count for a manual run (mind ulimit -n:
     // client and server sockets share this process).
-    const int kWaiters = qEnvironmentVariableIsSet("VIGIL_HELD_WAITERS") ? qEnvironmentVariableIntValue("VIGIL_HELD_WAITERS") : 200;
+    const int kWaiters =
+        qEnvironmentVariableIsSet("VIGIL_HELD_WAITERS") ? qEnvironmentVariableIntValue("VIGIL_HELD_WAITERS") : 200;
     const auto pos = last();
     const int64_t wantMsn = pos.part + 1 == kPartsPerSegment ? pos.msn + 1 : pos.msn;
     const int wantPart = (pos.part + 1) % kPartsPerSegment;
-    Concurrent clients(port_, playlistTarget("news1", "v0", "_HLS_msn=" + std::to_string(wantMsn) +
-                                                               "&_HLS_part=" + std::to_string(wantPart)),
-                       kWaiters);
+    Concurrent clients(
+        port_,
+        playlistTarget("news1", "v0", "_HLS_msn=" + std::to_string(wantMsn) + "&_HLS_part=" + std::to_string(wantPart)),
+        kWaiters);
     // Wait until all are held by the origin (the gauge says so).
     QTRY_COMPARE_WITH_TIMEOUT(metricValue(held(), "vigil_http_held_requests"), double(kWaiters), 5000);
     const auto publishedAt = Clock::now();
@@ -381,8 +384,8 @@ class TstOriginLive : public QObject {
   void malformedDirectivesAre400_data() {
     QTest::addColumn<QString>("query");
     for (const char* q : {"_HLS_msn=-1", "_HLS_msn=abc", "_HLS_msn=99999999999999999999", "_HLS_part=1",
-                          "_HLS_msn=103&_HLS_msn=103", "_HLS_msn=103&_HLS_part=1&_HLS_part=2", "_HLS_msn=103&_HLS_part=-2",
-                          "_HLS_msn=1e3", "_HLS_msn=", "_HLS_skip=maybe"})
+                          "_HLS_msn=103&_HLS_msn=103", "_HLS_msn=103&_HLS_part=1&_HLS_part=2",
+                          "_HLS_msn=103&_HLS_part=-2", "_HLS_msn=1e3", "_HLS_msn=", "_HLS_skip=maybe"})
       QTest::newRow(q) << QString::fromLatin1(q);
   }
   void malformedDirectivesAre400() {
@@ -395,8 +398,9 @@ class TstOriginLive : public QObject {
   void partBeyondTheSegmentMeansNextSegment() {
     // rfc8216bis 6.2.5.2: _HLS_part past the final part = part 0 of M+1.
     const auto pos = last();
-    auto res = fetch(port_, playlistTarget("news1", "v0", "_HLS_msn=" + std::to_string(pos.msn - 1) + "&_HLS_part=" +
-                                                              std::to_string(kPartsPerSegment + 3)));
+    auto res = fetch(port_, playlistTarget("news1", "v0",
+                                           "_HLS_msn=" + std::to_string(pos.msn - 1) +
+                                               "&_HLS_part=" + std::to_string(kPartsPerSegment + 3)));
     QCOMPARE(res->result_int(), 200u);
   }
 
@@ -444,7 +448,8 @@ class TstOriginLive : public QObject {
     QVERIFY(res);
     QCOMPARE(res->result_int(), 503u);
     QCOMPARE(str((*res)[http::field::cache_control]), std::string("no-store"));
-    QVERIFY2(t.elapsed() >= 3 * kSegmentMs - 50 && t.elapsed() < 3 * kSegmentMs + 1500, QByteArray::number(t.elapsed()));
+    QVERIFY2(t.elapsed() >= 3 * kSegmentMs - 50 && t.elapsed() < 3 * kSegmentMs + 1500,
+             QByteArray::number(t.elapsed()));
   }
 
   void stopAnswersHeldRequests() {

@@ -11,11 +11,26 @@ class TstRequestFuzz : public QObject {
   Q_OBJECT
  private slots:
   void randomTargetsKeepTheInvariants() {
-    static const char* pieces[] = {"/",     "/live/", "news1",   "v0",      "..",       ".",        "%2e",  "%2E%2e",
-                                   "%2f",   "%2F",    "%5c",     "\\",      "%00",      "%",        "%z",   "%4",
-                                   "?",     "&",      "=",       "_HLS_msn", "_HLS_part", "_HLS_skip", "YES",  "-1",
-                                   "123",   "seg_",   "part_",   "_",       ".m4s",     "init.mp4", "#",    "playlist.m3u8",
-                                   "master.m3u8", "manifest.mpd", "\x01", "\x7f", "\xff", "%ff", "//", "%25"};
+    static const char* pieces[] = {"/",           "/live/",
+                                   "news1",       "v0",
+                                   "..",          ".",
+                                   "%2e",         "%2E%2e",
+                                   "%2f",         "%2F",
+                                   "%5c",         "\\",
+                                   "%00",         "%",
+                                   "%z",          "%4",
+                                   "?",           "&",
+                                   "=",           "_HLS_msn",
+                                   "_HLS_part",   "_HLS_skip",
+                                   "YES",         "-1",
+                                   "123",         "seg_",
+                                   "part_",       "_",
+                                   ".m4s",        "init.mp4",
+                                   "#",           "playlist.m3u8",
+                                   "master.m3u8", "manifest.mpd",
+                                   "\x01",        "\x7f",
+                                   "\xff",        "%ff",
+                                   "//",          "%25"};
     std::mt19937 rng(20261121);  // fixed seed: failures reproduce
     std::uniform_int_distribution<int> count(1, 14);
     std::uniform_int_distribution<std::size_t> pick(0, std::size(pieces) - 1);

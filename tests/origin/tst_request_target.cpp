@@ -31,11 +31,28 @@ class TstRequestTarget : public QObject {
 
   void rejectsHostilePaths_data() {
     QTest::addColumn<QString>("target");
-    for (const char* p : {"/live/../etc/passwd", "/live/%2e%2e/etc/passwd", "/live/.%2E/x", "/live/./x", "/live/x/.",
-                          "/live/news1%2fv0/init.mp4", "/live/news1%2Fv0/init.mp4", "/live/news1%5cv0/init.mp4",
-                          "/live/news1\\v0/init.mp4", "/live/%00/x", "/live/%0a/x", "/live/%zz/x", "/live/%2/x",
-                          "/live/x%", "http://evil/live/news1/master.m3u8", "*", "", "live/news1/master.m3u8",
-                          "/live/x#frag", "/live/x?a=%zz", "/live/x?=1", "/live/x?a=%00"})
+    for (const char* p : {"/live/../etc/passwd",
+                          "/live/%2e%2e/etc/passwd",
+                          "/live/.%2E/x",
+                          "/live/./x",
+                          "/live/x/.",
+                          "/live/news1%2fv0/init.mp4",
+                          "/live/news1%2Fv0/init.mp4",
+                          "/live/news1%5cv0/init.mp4",
+                          "/live/news1\\v0/init.mp4",
+                          "/live/%00/x",
+                          "/live/%0a/x",
+                          "/live/%zz/x",
+                          "/live/%2/x",
+                          "/live/x%",
+                          "http://evil/live/news1/master.m3u8",
+                          "*",
+                          "",
+                          "live/news1/master.m3u8",
+                          "/live/x#frag",
+                          "/live/x?a=%zz",
+                          "/live/x?=1",
+                          "/live/x?a=%00"})
       QTest::newRow(p) << QString::fromLatin1(p);
   }
   void rejectsHostilePaths() {
@@ -69,12 +86,12 @@ class TstRequestTarget : public QObject {
 
   void rejectsMalformedDirectives_data() {
     QTest::addColumn<QString>("target");
-    for (const char* p : {"/p?_HLS_msn=-1", "/p?_HLS_msn=+1", "/p?_HLS_msn=abc", "/p?_HLS_msn=", "/p?_HLS_msn",
-                          "/p?_HLS_msn=1.5", "/p?_HLS_msn=%201", "/p?_HLS_msn=99999999999999999999",
-                          "/p?_HLS_msn=1&_HLS_msn=2", "/p?_HLS_part=1", "/p?_HLS_msn=1&_HLS_part=-1",
-                          "/p?_HLS_msn=1&_HLS_part=x", "/p?_HLS_msn=1&_HLS_part=1&_HLS_part=1",
-                          "/p?_HLS_msn=1&_HLS_part=9999999999", "/p?_HLS_skip=yes", "/p?_HLS_skip=NO",
-                          "/p?_HLS_skip=YES&_HLS_skip=YES", "/p?_HLS_msn=0x10"})
+    for (const char* p :
+         {"/p?_HLS_msn=-1", "/p?_HLS_msn=+1", "/p?_HLS_msn=abc", "/p?_HLS_msn=", "/p?_HLS_msn", "/p?_HLS_msn=1.5",
+          "/p?_HLS_msn=%201", "/p?_HLS_msn=99999999999999999999", "/p?_HLS_msn=1&_HLS_msn=2", "/p?_HLS_part=1",
+          "/p?_HLS_msn=1&_HLS_part=-1", "/p?_HLS_msn=1&_HLS_part=x", "/p?_HLS_msn=1&_HLS_part=1&_HLS_part=1",
+          "/p?_HLS_msn=1&_HLS_part=9999999999", "/p?_HLS_skip=yes", "/p?_HLS_skip=NO", "/p?_HLS_skip=YES&_HLS_skip=YES",
+          "/p?_HLS_msn=0x10"})
       QTest::newRow(p) << QString::fromLatin1(p);
   }
   void rejectsMalformedDirectives() {

@@ -3,8 +3,8 @@
 // directive parsing, and the URL layout. Build with -DVIGIL_FUZZ=ON and
 // CXX=clang++; run: ./fuzz_request_target -max_total_time=60
 #include <cstdint>
-#include <cstdlib>
 #include <cstdio>
+#include <cstdlib>
 
 #include "request_invariants.h"
 
