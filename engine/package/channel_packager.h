@@ -5,6 +5,10 @@
 //
 // Rendering is cached: a manifest is rendered at most once per published part
 // (per variant), and the same Bytes answer every request until the next part.
+// A rendition's playlists are rendered on the publishing thread, outside the
+// state lock, before observers are told: readers only ever copy a pointer.
+// Its EXT-X-RENDITION-REPORTs show the other renditions as they stood when
+// its own newest part was published (at most one part interval old).
 #pragma once
 
 #include <cstdint>
@@ -81,7 +85,8 @@ class ChannelPackager final : public PartSink {
   const Timeline& timeline() const;
   bool hasRendition(const std::string& renditionId) const;
   std::vector<RenditionInfo> renditions() const;  // those whose init has arrived
-  // True once every expected rendition has an init and a first part.
+  // True once every expected rendition has an init and a first part, and the
+  // multivariant playlist and the MPD are rendered.
   bool ready() const;
 
   // HLS multivariant playlist; nullptr until ready().
@@ -90,6 +95,8 @@ class ChannelPackager final : public PartSink {
   // the _HLS_skip=YES variant with EXT-X-SKIP. nullptr for an unknown rendition
   // or before its first part.
   Bytes mediaPlaylist(const std::string& renditionId, bool deltaUpdate) const;
+  // The newest part the current mediaPlaylist() shows (so a blocking reload
+  // that sees its part here can answer with mediaPlaylist() at once).
   PlaylistPosition lastPosition(const std::string& renditionId) const;
   // Dynamic DASH MPD; nullptr until ready().
   Bytes dashManifest() const;
