@@ -1,0 +1,163 @@
+// vigild: the headless Vigil engine. Channels come from a config file (or the
+// built-in demo); the origin serves them; SIGTERM/SIGINT stop it cleanly.
+#include <csignal>
+#include <cstdio>
+#include <cstring>
+#include <string>
+#include <thread>
+
+#include <nlohmann/json.hpp>
+#include <spdlog/pattern_formatter.h>
+#include <spdlog/sinks/stdout_color_sinks.h>
+#include <spdlog/spdlog.h>
+
+#include "control/config.h"
+#include "control/engine.h"
+
+namespace {
+
+constexpr const char* kUsage = R"(Usage: vigild [options]
+
+Runs the Vigil live engine headless: channels from a config file (or the demo
+channel) are transcoded, packaged as LL-HLS, HLS and DASH, and served by the
+built-in HTTP origin.
+
+Options:
+  --config FILE       channels and settings (JSON; see --help-config)
+  --demo              run the demo channel (built-in test source, small ladder)
+  --http ADDR:PORT    origin listen address (default 127.0.0.1:8080)
+  --data DIR          state directory: SQLite database (default ./data)
+  --log-format F      text | json (JSON lines)
+  --log-level L       trace | debug | info | warn | error
+  --help-config       print every configuration key with type, default, range and help
+  --help              this text
+  --version           print the version
+)";
+
+// JSON-lines logging: the message is escaped by a real JSON writer.
+class JsonMessageFlag final : public spdlog::custom_flag_formatter {
+ public:
+  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
+    const std::string escaped = nlohmann::json(std::string(msg.payload.data(), msg.payload.size())).dump();
+    dest.append(escaped.data(), escaped.data() + escaped.size());
+  }
+  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
+};
+
+void setupLogging(const vigil::control::LogSpec& spec) {
+  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
+  auto logger = std::make_shared<spdlog::logger>("vigild", sink);
+  spdlog::set_default_logger(logger);
+  spdlog::set_level(spdlog::level::from_str(spec.level));
+  if (spec.format == "json") {
+    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
+    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
+        R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","component":"%n","msg":%*})");
+    spdlog::set_formatter(std::move(formatter));
+  } else {
+    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %n: %v");
+  }
+}
+
+bool takeValue(int& i, int argc, char** argv, std::string& out) {
+  if (i + 1 >= argc) {
+    std::fprintf(stderr, "vigild: %s needs a value\n", argv[i]);
+    return false;
+  }
+  out = argv[++i];
+  return true;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  std::string configPath, http, dataDir, logFormat, logLevel;
+  bool demo = false;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    if (a == "--help" || a == "-h") {
+      std::fputs(kUsage, stdout);
+      return 0;
+    } else if (a == "--version") {
+      std::printf("vigild %s\n", VIGIL_VERSION);
+      return 0;
+    } else if (a == "--help-config") {
+      std::printf("%s\n", vigil::control::describeConfig().dump(2).c_str());
+      return 0;
+    } else if (a == "--demo") {
+      demo = true;
+    } else if (a == "--config") {
+      if (!takeValue(i, argc, argv, configPath)) return 2;
+    } else if (a == "--http") {
+      if (!takeValue(i, argc, argv, http)) return 2;
+    } else if (a == "--data") {
+      if (!takeValue(i, argc, argv, dataDir)) return 2;
+    } else if (a == "--log-format") {
+      if (!takeValue(i, argc, argv, logFormat)) return 2;
+    } else if (a == "--log-level") {
+      if (!takeValue(i, argc, argv, logLevel)) return 2;
+    } else {
+      std::fprintf(stderr, "vigild: unknown option '%s' (see --help)\n", a.c_str());
+      return 2;
+    }
+  }
+
+  vigil::control::EngineConfig config;
+  if (!configPath.empty()) {
+    auto loaded = vigil::control::loadConfigFile(configPath);
+    if (!loaded) {
+      std::fprintf(stderr, "vigild: %s\n", loaded.message().c_str());
+      return 2;
+    }
+    config = std::move(*loaded);
+  }
+  if (!http.empty()) config.http.listen = http;
+  if (!dataDir.empty()) config.dataDir = dataDir;
+  if (!logFormat.empty()) config.log.format = logFormat;
+  if (!logLevel.empty()) config.log.level = logLevel;
+  if (config.log.format != "text" && config.log.format != "json") {
+    std::fprintf(stderr, "vigild: --log-format must be text or json\n");
+    return 2;
+  }
+  if (demo) {
+    bool exists = false;
+    for (const auto& c : config.channels) exists = exists || c.id == "demo";
+    if (!exists) config.channels.push_back(vigil::control::demoChannel());
+  }
+  if (config.channels.empty()) {
+    std::fprintf(stderr, "vigild: no channels: give --config FILE or --demo\n");
+    return 2;
+  }
+  setupLogging(config.log);
+
+  // Block the stop signals in every thread; the main thread waits for them.
+  sigset_t stopSignals;
+  sigemptyset(&stopSignals);
+  sigaddset(&stopSignals, SIGTERM);
+  sigaddset(&stopSignals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stopSignals, nullptr);
+  std::signal(SIGPIPE, SIG_IGN);
+
+  auto engine = vigil::control::Engine::create(config);
+  if (!engine) {
+    spdlog::error("cannot start: {}", engine.message());
+    return 1;
+  }
+  if (auto s = (*engine)->start(); !s) {
+    spdlog::error("cannot start: {}", s.message());
+    return 1;
+  }
+  spdlog::info("vigild {} serving on {} (data in {})", VIGIL_VERSION, (*engine)->publicBaseUrl(), config.dataDir);
+  for (const auto& c : (*engine)->channels()) {
+    spdlog::info("channel {} ({}): HLS/LL-HLS {}", c.id, c.name, c.hlsUrl);
+    spdlog::info("channel {} ({}): DASH {}", c.id, c.name, c.dashUrl);
+  }
+
+  int sig = 0;
+  sigwait(&stopSignals, &sig);
+  spdlog::info("{} received: stopping", sig == SIGTERM ? "SIGTERM" : "SIGINT");
+  (*engine)->stop();
+  engine.value().reset();
+  spdlog::info("stopped cleanly");
+  return 0;
+}

@@ -1,0 +1,41 @@
+// One running channel: test source -> pipeline -> packager, registered with
+// the origin. Owns the channel's timeline period: resumed from the store, so a
+// restarted engine continues media sequence numbers after a tagged gap.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "core/channel_spec.h"
+#include "core/status.h"
+
+namespace vigil {
+namespace origin { class Origin; }
+namespace package { class ChannelPackager; }
+namespace store { class Store; }
+}  // namespace vigil
+
+namespace vigil::control {
+
+class ChannelRuntime {
+ public:
+  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin);
+  ~ChannelRuntime();  // stops
+  ChannelRuntime(const ChannelRuntime&) = delete;
+  ChannelRuntime& operator=(const ChannelRuntime&) = delete;
+
+  Status start();
+  void stop();
+
+  const ChannelSpec& spec() const { return spec_; }
+  bool running() const;
+  // The packager, for status readers (null before start).
+  std::shared_ptr<const package::ChannelPackager> packager() const;
+
+ private:
+  struct Impl;
+  ChannelSpec spec_;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::control

@@ -1,0 +1,128 @@
+#include "vigild_process.h"
+
+#include <QCoreApplication>
+#include <QElapsedTimer>
+#include <QEventLoop>
+#include <QNetworkAccessManager>
+#include <QNetworkReply>
+#include <QRegularExpression>
+#include <QThread>
+#include <QTimer>
+
+#include <csignal>
+
+namespace vigil::test {
+
+QByteArray HttpReply::header(const QByteArray& name) const {
+  for (const auto& [k, v] : headers)
+    if (k.compare(name, Qt::CaseInsensitive) == 0) return v;
+  return {};
+}
+
+HttpReply httpGet(const QString& url, int timeoutMs, const QByteArray& method) {
+  static QNetworkAccessManager* nam = new QNetworkAccessManager();
+  QNetworkRequest req{QUrl(url)};
+  req.setAttribute(QNetworkRequest::CacheLoadControlAttribute, QNetworkRequest::AlwaysNetwork);
+  req.setTransferTimeout(timeoutMs);
+  QNetworkReply* reply = nam->sendCustomRequest(req, method);
+  QEventLoop loop;
+  QObject::connect(reply, &QNetworkReply::finished, &loop, &QEventLoop::quit);
+  QTimer::singleShot(timeoutMs + 500, &loop, &QEventLoop::quit);
+  loop.exec();
+  HttpReply out;
+  if (reply->isFinished()) {
+    out.status = reply->attribute(QNetworkRequest::HttpStatusCodeAttribute).toInt();
+    out.body = reply->readAll();
+    out.headers = reply->rawHeaderPairs();
+  } else {
+    reply->abort();
+  }
+  reply->deleteLater();
+  return out;
+}
+
+HttpReply waitFor200(const QString& url, int timeoutMs) {
+  QElapsedTimer t;
+  t.start();
+  HttpReply r;
+  while (t.elapsed() < timeoutMs) {
+    r = httpGet(url, 2000);
+    if (r.status == 200) return r;
+    QThread::msleep(100);
+  }
+  return r;
+}
+
+QString sourceDir() { return qEnvironmentVariable("VIGIL_SOURCE_DIR"); }
+QString binaryDir() { return qEnvironmentVariable("VIGIL_BINARY_DIR"); }
+
+int runTool(const QString& program, const QStringList& args, int timeoutMs, QByteArray* out) {
+  QProcess p;
+  p.setProcessChannelMode(QProcess::MergedChannels);
+  p.start(program, args);
+  if (!p.waitForStarted(5000)) {
+    if (out) *out = "could not start " + program.toUtf8();
+    return -1;
+  }
+  const bool finished = p.waitForFinished(timeoutMs);
+  if (!finished) {
+    p.kill();
+    p.waitForFinished(2000);
+  }
+  if (out) *out = p.readAll();
+  if (!finished || p.exitStatus() != QProcess::NormalExit) return -1;
+  return p.exitCode();
+}
+
+Vigild::~Vigild() {
+  if (proc_.state() != QProcess::NotRunning) terminate(5000);
+}
+
+void Vigild::drain() { log_ += QString::fromUtf8(proc_.readAll()); }
+
+bool Vigild::start(const QString& dataDir, const QStringList& args, int timeoutMs) {
+  log_.clear();
+  baseUrl_.clear();
+  proc_.setProcessChannelMode(QProcess::MergedChannels);
+  proc_.start(binaryDir() + "/app/vigild", args + QStringList{"--http", "127.0.0.1:0", "--data", dataDir});
+  if (!proc_.waitForStarted(5000)) {
+    log_ = "vigild did not start: " + proc_.errorString();
+    return false;
+  }
+  static const QRegularExpression served(R"(serving on (http://[0-9.]+:[0-9]+))");
+  QElapsedTimer t;
+  t.start();
+  while (t.elapsed() < timeoutMs && proc_.state() == QProcess::Running) {
+    proc_.waitForReadyRead(100);
+    drain();
+    if (auto m = served.match(log_); m.hasMatch()) {
+      baseUrl_ = m.captured(1);
+      return true;
+    }
+  }
+  drain();
+  return false;
+}
+
+int Vigild::terminate(int timeoutMs) {
+  if (proc_.state() == QProcess::NotRunning) return proc_.exitCode();
+  ::kill(static_cast<pid_t>(proc_.processId()), SIGTERM);
+  if (!proc_.waitForFinished(timeoutMs)) {
+    proc_.kill();
+    proc_.waitForFinished(2000);
+    drain();
+    return -1;
+  }
+  drain();
+  return proc_.exitStatus() == QProcess::NormalExit ? proc_.exitCode() : -1;
+}
+
+void Vigild::kill9() {
+  ::kill(static_cast<pid_t>(proc_.processId()), SIGKILL);
+  proc_.waitForFinished(5000);
+  drain();
+}
+
+qint64 Vigild::pid() const { return proc_.processId(); }
+
+}  // namespace vigil::test

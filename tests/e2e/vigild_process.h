@@ -1,0 +1,51 @@
+// Runs the real vigild binary for end-to-end tests: ephemeral port (read back
+// from its log), a temporary data directory, and HTTP fetches with Qt Network.
+#pragma once
+
+#include <QByteArray>
+#include <QProcess>
+#include <QString>
+#include <QStringList>
+
+namespace vigil::test {
+
+struct HttpReply {
+  int status = 0;  // 0: no response
+  QByteArray body;
+  QByteArray header(const QByteArray& name) const;
+  QList<QPair<QByteArray, QByteArray>> headers;
+};
+
+// GET (or HEAD) with a timeout; follows no redirects.
+HttpReply httpGet(const QString& url, int timeoutMs = 5000, const QByteArray& method = "GET");
+
+// Polls url until it answers 200 or the timeout passes.
+HttpReply waitFor200(const QString& url, int timeoutMs);
+
+QString sourceDir();  // the checkout
+QString binaryDir();  // the build tree
+
+// Runs a program to completion; returns its exit code (-1 on timeout/crash), output in *out.
+int runTool(const QString& program, const QStringList& args, int timeoutMs, QByteArray* out = nullptr);
+
+class Vigild {
+ public:
+  ~Vigild();
+  // Starts vigild with args plus --http 127.0.0.1:0 --data dataDir; waits until
+  // it logs the URL it serves on. False (with the log in lastError) on failure.
+  bool start(const QString& dataDir, const QStringList& args, int timeoutMs = 10000);
+  // SIGTERM and wait; returns the exit code (-1 if it had to be killed).
+  int terminate(int timeoutMs = 10000);
+  void kill9();
+  QString baseUrl() const { return baseUrl_; }
+  QString log() const { return log_; }
+  qint64 pid() const;
+
+ private:
+  void drain();
+  QProcess proc_;
+  QString baseUrl_;
+  QString log_;
+};
+
+}  // namespace vigil::test
