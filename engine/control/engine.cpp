@@ -9,6 +9,7 @@
 
 #include "control/channel_runtime.h"
 #include "core/log.h"
+#include "ingest/ffmpeg_log.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
 #include "package/uri_layout.h"
@@ -40,6 +41,7 @@ Engine::Engine() : impl_(std::make_unique<Impl>()) {}
 Engine::~Engine() { stop(); }
 
 Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
+  ingest::installFfmpegLogBridge();
   std::unique_ptr<Engine> engine(new Engine());
   auto& d = *engine->impl_;
   d.config = config;
