@@ -27,6 +27,7 @@ Options:
   --demo              run the demo channel (built-in test source, small ladder)
   --http ADDR:PORT    origin listen address (default 127.0.0.1:8080)
   --data DIR          state directory: SQLite database (default ./data)
+  --player-dir DIR    hls.min.js and dash.all.min.js for the viewer page at /
   --log-format F      text | json (JSON lines)
   --log-level L       trace | debug | info | warn | error
   --help-config       print every configuration key with type, default, range and help
@@ -71,7 +72,7 @@ bool takeValue(int& i, int argc, char** argv, std::string& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string configPath, http, dataDir, logFormat, logLevel;
+  std::string configPath, http, dataDir, logFormat, logLevel, playerDir;
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -92,6 +93,8 @@ int main(int argc, char** argv) {
       if (!takeValue(i, argc, argv, http)) return 2;
     } else if (a == "--data") {
       if (!takeValue(i, argc, argv, dataDir)) return 2;
+    } else if (a == "--player-dir") {
+      if (!takeValue(i, argc, argv, playerDir)) return 2;
     } else if (a == "--log-format") {
       if (!takeValue(i, argc, argv, logFormat)) return 2;
     } else if (a == "--log-level") {
@@ -113,6 +116,7 @@ int main(int argc, char** argv) {
   }
   if (!http.empty()) config.http.listen = http;
   if (!dataDir.empty()) config.dataDir = dataDir;
+  if (!playerDir.empty()) config.http.playerDir = playerDir;
   if (!logFormat.empty()) config.log.format = logFormat;
   if (!logLevel.empty()) config.log.level = logLevel;
   if (config.log.format != "text" && config.log.format != "json") {
@@ -148,6 +152,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   spdlog::info("vigild {} serving on {} (data in {})", VIGIL_VERSION, (*engine)->publicBaseUrl(), config.dataDir);
+  spdlog::info("viewer page: {}/", (*engine)->publicBaseUrl());
   for (const auto& c : (*engine)->channels()) {
     spdlog::info("channel {} ({}): HLS/LL-HLS {}", c.id, c.name, c.hlsUrl);
     spdlog::info("channel {} ({}): DASH {}", c.id, c.name, c.dashUrl);

@@ -86,6 +86,8 @@ const Schema<HttpSpec>& httpSchema() {
       string("listen", &HttpSpec::listen, {}, 64, "ADDR:PORT of the origin"),
       integer("threads", &HttpSpec::threads, 1, 64, "origin IO threads"),
       string("public_base_url", &HttpSpec::publicBaseUrl, {}, 256, "base URL players use (CDN); empty: the listen address"),
+      string("player_dir", &HttpSpec::playerDir, {}, 4096,
+             "directory with hls.min.js and dash.all.min.js for the viewer page at / (empty: page only)"),
   });
   return s;
 }

@@ -20,6 +20,8 @@ struct HttpSpec {
   // Where players reach the origin (a CDN in front); used in printed URLs.
   // Empty: http://<listen>.
   std::string publicBaseUrl;
+  // Directory holding hls.min.js and dash.all.min.js for the viewer page at "/".
+  std::string playerDir;
 };
 
 struct LogSpec {

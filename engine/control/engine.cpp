@@ -58,6 +58,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   oc.listenAddress = d.listenAddress;
   oc.port = port;
   oc.ioThreads = config.http.threads;
+  oc.playerDir = config.http.playerDir;
   d.origin = std::make_unique<origin::Origin>(oc);
   return engine;
 }

@@ -12,6 +12,7 @@
 #include "origin/http_session.h"
 #include "origin/origin_metrics.h"
 #include "origin/router.h"
+#include "origin/static_assets.h"
 #include "origin/wait_registry.h"
 #include "package/channel_packager.h"
 
@@ -22,7 +23,7 @@ struct Origin::Impl final : package::PublishObserver {
       : config(std::move(c)),
         ioc(std::max(1, config.ioThreads)),
         acceptor(asio::make_strand(ioc)),
-        router(channels, waits, metrics, TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
+        router(channels, waits, metrics, assets, TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
         sessionContext{router, metrics, config.limits, stopping} {}
 
   // PublishObserver: on a pipeline thread; hand the wake-up to the IO threads.
@@ -41,6 +42,7 @@ struct Origin::Impl final : package::PublishObserver {
   ChannelRegistry channels;
   WaitRegistry waits;
   OriginMetrics metrics;
+  StaticAssets assets;
   Router router;
   std::atomic<bool> stopping{false};
   SessionContext sessionContext;
@@ -96,6 +98,7 @@ Origin::~Origin() {
 Status Origin::start() {
   Impl& d = *impl_;
   if (d.started) return Status::error("origin already started");
+  d.assets.load(d.config.playerDir);
   boost::system::error_code ec;
   const auto address = asio::ip::make_address(d.config.listenAddress, ec);
   if (ec) return Status::error("invalid listen address '" + d.config.listenAddress + "': " + ec.message());

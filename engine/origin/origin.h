@@ -35,6 +35,7 @@ struct OriginConfig {
   std::string listenAddress = "0.0.0.0";
   uint16_t port = 8080;  // 0: ephemeral, see Origin::port()
   int ioThreads = 1;
+  std::string playerDir;  // hls.min.js and dash.all.min.js for the viewer page at "/"; empty: none
   OriginLimits limits;
 };
 

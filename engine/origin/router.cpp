@@ -197,7 +197,11 @@ awaitable<Reply> Router::handle(const RequestView& req) {
 Reply Router::serviceReply(std::string_view path) const {
   Reply r;
   r.kind = ObjectKind::Other;
-  if (path == "/healthz") {
+  if (const StaticAsset* asset = assets_.find(path)) {
+    r.contentType = asset->contentType;
+    r.body = asset->body;
+    r.etag = asset->etag;
+  } else if (path == "/healthz") {
     r.contentType = kTypeJson;
     r.body = makeBytes("{\"status\":\"ok\",\"channels\":" + std::to_string(channels_.size()) + "}\n");
   } else if (path == "/metrics") {

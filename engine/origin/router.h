@@ -11,6 +11,7 @@
 #include "core/media_types.h"
 #include "origin/asio.h"
 #include "origin/cache_policy.h"
+#include "origin/static_assets.h"
 #include "origin/request_target.h"
 #include "package/uri_layout.h"
 
@@ -43,8 +44,9 @@ struct RequestView {
 
 class Router {
  public:
-  Router(ChannelRegistry& channels, WaitRegistry& waits, OriginMetrics& metrics, TargetLimits limits)
-      : channels_(channels), waits_(waits), metrics_(metrics), limits_(limits) {}
+  Router(ChannelRegistry& channels, WaitRegistry& waits, OriginMetrics& metrics, const StaticAssets& assets,
+         TargetLimits limits)
+      : channels_(channels), waits_(waits), metrics_(metrics), assets_(assets), limits_(limits) {}
 
   awaitable<Reply> handle(const RequestView& req);
 
@@ -63,6 +65,7 @@ class Router {
   ChannelRegistry& channels_;
   WaitRegistry& waits_;
   OriginMetrics& metrics_;
+  const StaticAssets& assets_;
   TargetLimits limits_;
 };
 
