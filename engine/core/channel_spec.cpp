@@ -27,7 +27,8 @@ std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight,
   for (const auto& r : full) {
     if (r.height > sourceHeight || r.width > sourceWidth) continue;  // never upscale
     out.push_back(r);
-    out.back().id = "v" + std::to_string(out.size() - 1);
+    out.back().id = "v";  // (not "v" + to_string: GCC 12 warns falsely on that at -O3)
+    out.back().id += std::to_string(out.size() - 1);
   }
   if (out.empty()) {  // source smaller than every rung: one rung at source size
     out.push_back(rung("v0", sourceWidth & ~1, sourceHeight & ~1, lowFps, 300, "baseline"));
