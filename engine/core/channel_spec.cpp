@@ -1,5 +1,7 @@
 #include "core/channel_spec.h"
 
+#include <cstdio>
+
 namespace vigil {
 namespace {
 VideoRenditionSpec rung(std::string id, int w, int h, int fps, int64_t kbps, std::string profile) {
@@ -27,8 +29,10 @@ std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight,
   for (const auto& r : full) {
     if (r.height > sourceHeight || r.width > sourceWidth) continue;  // never upscale
     out.push_back(r);
-    out.back().id = "v";  // (not "v" + to_string: GCC 12 warns falsely on that at -O3)
-    out.back().id += std::to_string(out.size() - 1);
+    // snprintf, not "v" + std::to_string(): GCC 12 reports a false -Wrestrict on that.
+    char id[24];
+    std::snprintf(id, sizeof id, "v%zu", out.size() - 1);
+    out.back().id = id;
   }
   if (out.empty()) {  // source smaller than every rung: one rung at source size
     out.push_back(rung("v0", sourceWidth & ~1, sourceHeight & ~1, lowFps, 300, "baseline"));
