@@ -4,6 +4,7 @@
 #include <chrono>
 #include <optional>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
 #include "ingest/test_source.h"
@@ -15,10 +16,6 @@
 namespace vigil::control {
 namespace {
 
-int64_t nowUtcUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // Keeps the store's "last published segment" current, one write per segment:
 // a restarted engine continues numbering after it.

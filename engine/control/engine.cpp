@@ -8,6 +8,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/channel_runtime.h"
+#include "core/clock.h"
 #include "core/log.h"
 #include "ingest/ffmpeg_log.h"
 #include "origin/origin.h"
@@ -136,8 +137,7 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base) {
   const auto counters = pk->counters();
   st.partsPublished = counters.partsPublished;
   st.segmentsPublished = counters.segmentsPublished;
-  const int64_t now = std::chrono::duration_cast<std::chrono::microseconds>(
-                          std::chrono::system_clock::now().time_since_epoch()).count();
+  const int64_t now = nowUtcUs();
   std::vector<std::string> ids;
   for (const auto& r : rt.spec().video) ids.push_back(r.id);
   ids.push_back(rt.spec().audio.id);

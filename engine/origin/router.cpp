@@ -1,5 +1,7 @@
 #include "origin/router.h"
 
+#include "core/clock.h"
+
 #include <array>
 #include <cstdio>
 #include <ctime>
@@ -205,9 +207,7 @@ Reply Router::serviceReply(std::string_view path) const {
     r.contentType = kTypeJson;
     r.body = makeBytes("{\"status\":\"ok\",\"channels\":" + std::to_string(channels_.size()) + "}\n");
   } else if (path == "/metrics") {
-    const int64_t nowUs =
-        std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-            .count();
+    const int64_t nowUs = nowUtcUs();
     r.contentType = kTypeMetrics;
     r.body = makeBytes(metrics_.render(channels_.all(), nowUs));
   } else if (path == "/time") {

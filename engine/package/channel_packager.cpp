@@ -7,6 +7,7 @@
 #include <optional>
 #include <set>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "package/dash_mpd.h"
 #include "package/hls_playlist.h"
@@ -17,10 +18,6 @@ namespace {
 
 constexpr int kAacFrameSamples = 1024;
 
-int64_t nowUtcUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 }  // namespace
 

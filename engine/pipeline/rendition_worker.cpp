@@ -9,6 +9,7 @@ extern "C" {
 #include <libavutil/opt.h>
 }
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "pipeline/codec_string.h"
 
@@ -17,10 +18,6 @@ namespace {
 
 constexpr AVRational kTimeline{1, static_cast<int>(kTimelineHz)};
 
-int64_t nowUtcUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 Status setOpt(AVCodecContext* c, const char* key, const std::string& value) {
   const int err = av_opt_set(c->priv_data, key, value.c_str(), 0);

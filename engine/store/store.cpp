@@ -7,6 +7,7 @@
 #include <mutex>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/log.h"
 #include "store/sqlite_util.h"
 
@@ -46,10 +47,6 @@ constexpr const char* kMigrations[] = {
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
-int64_t nowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 Status migrate(sqlite3* db) {
   Stmt v(db, "PRAGMA user_version");
@@ -193,7 +190,7 @@ Status Store::saveChannel(const ChannelRecord& c) {
             "INSERT INTO channels(id, name, spec_json, updated_utc_us) VALUES(?1, ?2, ?3, ?4) "
             "ON CONFLICT(id) DO UPDATE SET name = excluded.name, spec_json = excluded.spec_json, "
             "updated_utc_us = excluded.updated_utc_us");
-    return st.bind(1, c.id).bind(2, c.name).bind(3, c.specJson).bind(4, nowUs()).run();
+    return st.bind(1, c.id).bind(2, c.name).bind(3, c.specJson).bind(4, nowUtcUs()).run();
   });
 }
 
@@ -247,7 +244,7 @@ std::optional<int64_t> Store::lastSegment(const std::string& channelId) const {
 }
 
 void Store::appendEvent(EventRecord e) {
-  if (e.utcUs == 0) e.utcUs = nowUs();
+  if (e.utcUs == 0) e.utcUs = nowUtcUs();
   enqueue([e = std::move(e)](sqlite3* db) {
     Stmt st(db, "INSERT INTO events(utc_us, channel_id, kind, actor, detail) VALUES(?1, ?2, ?3, ?4, ?5)");
     return st.bind(1, e.utcUs).bind(2, e.channelId).bind(3, e.kind).bind(4, e.actor).bind(5, e.detail).run();

@@ -8,16 +8,13 @@ extern "C" {
 #include <libavutil/samplefmt.h>
 }
 
+#include "core/clock.h"
 #include "ingest/file_source.h"
 
 using namespace vigil;
 
 namespace {
 
-int64_t nowUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct Seen {
   bool video;
@@ -87,7 +84,7 @@ class TstFileSource : public QObject {
 
   void opensAndDescribesTheFile() {
     Timeline timeline(180000, 18000);
-    timeline.begin(nowUs());
+    timeline.begin(nowUtcUs());
     ingest::FileSource source("fs", {file_.toStdString()}, timeline);
     QVERIFY(source.open().isOk());
     QCOMPARE(source.width(), 320);
@@ -100,7 +97,7 @@ class TstFileSource : public QObject {
 
   void timestampsLandOnTheTimeline() {
     Timeline timeline(180000, 18000);
-    timeline.resume({TimelinePeriod{0, 0, nowUs() - 10'000'000}}, 6, nowUs());
+    timeline.resume({TimelinePeriod{0, 0, nowUtcUs() - 10'000'000}}, 6, nowUtcUs());
     const int64_t start = timeline.segmentStart90k(7);
     Collector sink;
     ingest::FileSource source("fs", {file_.toStdString()}, timeline);
@@ -125,7 +122,7 @@ class TstFileSource : public QObject {
 
   void loopsContinueTheTimeline() {
     Timeline timeline(180000, 18000);
-    timeline.begin(nowUs());
+    timeline.begin(nowUtcUs());
     Collector sink;
     ingest::FileSource source("fs", {file_.toStdString(), false, true}, timeline, 5000);
     const auto frames = run(source, sink);

@@ -10,6 +10,7 @@ extern "C" {
 #include <libavutil/samplefmt.h>
 }
 
+#include "core/clock.h"
 #include "core/media_types.h"
 #include "ingest/test_source.h"
 
@@ -17,10 +18,6 @@ using namespace vigil;
 
 namespace {
 
-int64_t nowUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct Delivered {
   bool video;
@@ -49,7 +46,7 @@ class Collector : public ingest::FrameSink {
  private:
   void add(bool video, const AVFrame* f) {
     std::lock_guard lock(mutex);
-    frames.push_back({video, f->pts, nowUs(), f->width, f->height, f->format, f->nb_samples, f->sample_rate,
+    frames.push_back({video, f->pts, nowUtcUs(), f->width, f->height, f->format, f->nb_samples, f->sample_rate,
                       f->ch_layout.nb_channels});
   }
   std::mutex mutex;
@@ -81,7 +78,7 @@ class TstTestSource : public QObject {
   Q_OBJECT
  private slots:
   void timestampsAreExactOnTheTimeline() {
-    Timeline timeline = resumedTimeline(nowUs());
+    Timeline timeline = resumedTimeline(nowUtcUs());
     const int64_t start = timeline.segmentStart90k(42);
     TestSourceSpec spec;
     spec.realtime = false;
@@ -117,7 +114,7 @@ class TstTestSource : public QObject {
   }
 
   void realtimeFollowsTheWallClock() {
-    const int64_t startUtc = nowUs() + 200'000;
+    const int64_t startUtc = nowUtcUs() + 200'000;
     Timeline timeline = resumedTimeline(startUtc);
     TestSourceSpec spec;
     spec.realtime = true;
@@ -142,7 +139,7 @@ class TstTestSource : public QObject {
 
   void stopIsPromptEvenWhileWaiting() {
     // The first frame is due in 10 s: the thread is asleep when stop() comes.
-    Timeline timeline = resumedTimeline(nowUs() + 10'000'000);
+    Timeline timeline = resumedTimeline(nowUtcUs() + 10'000'000);
     TestSourceSpec spec;
     Collector sink;
     ingest::TestSource source("tsrc", spec, timeline);
@@ -157,7 +154,7 @@ class TstTestSource : public QObject {
   }
 
   void stopMidStreamDeliversNothingAfterwards() {
-    Timeline timeline = resumedTimeline(nowUs());
+    Timeline timeline = resumedTimeline(nowUtcUs());
     Collector sink;
     ingest::TestSource source("tsrc", TestSourceSpec{}, timeline);
     QVERIFY(source.start(&sink).isOk());

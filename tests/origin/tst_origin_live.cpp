@@ -12,6 +12,7 @@
 #include <set>
 #include <thread>
 
+#include "core/clock.h"
 #include "core/media_types.h"
 #include "core/timeline.h"
 #include "http_test_client.h"
@@ -31,10 +32,6 @@ constexpr int kSegmentMs = 1000;
 constexpr int kPartMs = 200;
 constexpr int kPartsPerSegment = kSegmentMs / kPartMs;
 
-int64_t nowUs() {
-  return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
-}
 
 // A channel fed by hand: every part's bytes name its position, so a test can
 // tell which object it got.
@@ -52,7 +49,7 @@ struct FakeChannel {
     vigil::Timeline timeline(int64_t(segmentMs) * 90, int64_t(partMs) * 90);
     // Anchor the timeline so that segment `startSegment` begins now: manifest
     // age stays near zero while the test publishes in real time.
-    timeline.begin(nowUs() - int64_t(startSegment) * segmentMs * 1000);
+    timeline.begin(vigil::nowUtcUs() - int64_t(startSegment) * segmentMs * 1000);
     packager = std::make_shared<package::ChannelPackager>(id, spec, timeline, renditions);
     for (const auto& r : renditions) {
       vigil::CmafInit init;
@@ -431,7 +428,7 @@ class TstOriginLive : public QObject {
     QCOMPARE(metricValue(m, "vigil_segments_published_total{channel=\"news1\"}"),
              double(ch_->packager->counters().segmentsPublished));
     const double age = metricValue(m, "vigil_manifest_age_seconds{channel=\"news1\",rendition=\"v0\"}");
-    const double expected = (nowUs() - ch_->packager->newestPartEndUtcUs("v0")) / 1e6;
+    const double expected = (vigil::nowUtcUs() - ch_->packager->newestPartEndUtcUs("v0")) / 1e6;
     QVERIFY2(std::abs(age - expected) < 1.0, m.c_str());
     QVERIFY(metricValue(m, "vigil_http_requests_total{kind=\"part\",status=\"200\"}") >= 1);
     QVERIFY(metricValue(m, "vigil_http_requests_total{kind=\"media_playlist\",status=\"400\"}") >= 1);

@@ -5,6 +5,7 @@
 #include <chrono>
 #include <set>
 
+#include "core/clock.h"
 #include "collecting_sink.h"
 #include "core/channel_spec.h"
 #include "ingest/test_source.h"
@@ -18,10 +19,6 @@ constexpr int64_t kFirstSegment = 42;  // a resumed timeline: absolute != relati
 constexpr int kContentMs = 8000;
 constexpr int64_t kFullSegments = 4;  // 8 s of 2 s segments
 
-int64_t nowUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 struct ProbedPacket {
   int64_t pts;
@@ -71,7 +68,7 @@ class TstKeyframeContract : public QObject {
       dir_.setAutoRemove(false);
       qInfo("segments in %s", qPrintable(dir_.path()));
     }
-    const int64_t start = nowUs();
+    const int64_t start = nowUtcUs();
     timeline_.resume({TimelinePeriod{0, 0, start - 100'000'000}}, kFirstSegment - 1, start);
     QCOMPARE(timeline_.current().firstSegment, kFirstSegment);
 

@@ -5,6 +5,7 @@
 #include <algorithm>
 #include <chrono>
 
+#include "core/clock.h"
 #include "collecting_sink.h"
 #include "core/channel_spec.h"
 #include "ingest/file_source.h"
@@ -15,10 +16,6 @@ using namespace vigil;
 
 namespace {
 
-int64_t nowUs() {
-  using namespace std::chrono;
-  return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
-}
 
 ChannelSpec channel(bool realtime) {
   ChannelSpec spec;
@@ -58,7 +55,7 @@ class TimingSink : public testing::CollectingPartSink {
   void onPart(CmafPart part) override {
     {
       std::lock_guard lock(mutex_);
-      arrivals_.push_back({part.renditionId, part.startTime90k + part.duration90k, nowUs()});
+      arrivals_.push_back({part.renditionId, part.startTime90k + part.duration90k, nowUtcUs()});
     }
     CollectingPartSink::onPart(std::move(part));
   }
@@ -94,7 +91,7 @@ class TstPipeline : public QObject {
  private slots:
   void twoPipelinesProduceIdenticalBytes() {
     const ChannelSpec spec = channel(false);
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     testing::CollectingPartSink a, b;
     pipeline::Pipeline pa(spec.id, spec, timeline, &a), pb(spec.id, spec, timeline, &b);
     QVERIFY(pa.start().isOk());
@@ -116,7 +113,7 @@ class TstPipeline : public QObject {
 
   void partsAreEmittedAsSoonAsEncodedInRealtime() {
     const ChannelSpec spec = channel(true);
-    const Timeline timeline = startedTimeline(nowUs() + 300'000);
+    const Timeline timeline = startedTimeline(nowUtcUs() + 300'000);
     TimingSink sink;
     pipeline::Pipeline p(spec.id, spec, timeline, &sink);
     QVERIFY(p.start().isOk());
@@ -146,7 +143,7 @@ class TstPipeline : public QObject {
 
   void stopEmitsThePartialLastPart() {
     const ChannelSpec spec = channel(false);
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     testing::CollectingPartSink sink;
     pipeline::Pipeline p(spec.id, spec, timeline, &sink);
     QVERIFY(p.start().isOk());
@@ -166,7 +163,7 @@ class TstPipeline : public QObject {
   void lowerFrameRateRungsKeepTheBoundaryFrames() {
     ChannelSpec spec = channel(false);
     spec.video[2].frameRateNum = 15;  // 320x180 at half the source rate
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     testing::CollectingPartSink sink;
     pipeline::Pipeline p(spec.id, spec, timeline, &sink);
     QVERIFY(p.start().isOk());
@@ -190,7 +187,7 @@ class TstPipeline : public QObject {
   void rejectsARateThatDoesNotDivideTheSource() {
     ChannelSpec spec = channel(false);
     spec.video[1].frameRateNum = 20;
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     testing::CollectingPartSink sink;
     pipeline::Pipeline p(spec.id, spec, timeline, &sink);
     const Status s = p.start();
@@ -201,7 +198,7 @@ class TstPipeline : public QObject {
   void levelComesFromTheSpecAndShowsInTheCodecs() {
     ChannelSpec spec = channel(false);
     spec.video[0].level = "3.1";
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     testing::CollectingPartSink sink;
     {
       pipeline::Pipeline p(spec.id, spec, timeline, &sink);
@@ -234,7 +231,7 @@ class TstPipeline : public QObject {
     QCOMPARE(ff.exitCode(), 0);
 
     ChannelSpec spec = channel(false);
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     ingest::FileSource source(spec.id, {file.toStdString()}, timeline);
     QVERIFY(source.open().isOk());
     spec.source.width = source.width();
@@ -265,7 +262,7 @@ class TstPipeline : public QObject {
 
   void overloadDropsButKeepsSegmentsIndependent() {
     const ChannelSpec spec = channel(false);  // as fast as possible...
-    const Timeline timeline = startedTimeline(nowUs());
+    const Timeline timeline = startedTimeline(nowUtcUs());
     testing::CollectingPartSink sink;
     pipeline::PipelineOptions options;
     options.overflow = pipeline::PipelineOptions::Overflow::DropNewest;  // ...into live queues
