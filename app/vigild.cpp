@@ -6,10 +6,10 @@
 #include <string>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/pattern_formatter.h>
 #include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "control/config.h"
 #include "control/engine.h"

@@ -16,8 +16,8 @@ extern "C" {
 #include <libavutil/log.h>
 }
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "core/channel_spec.h"
 #include "core/part_sink.h"
@@ -95,12 +95,17 @@ int main(int argc, char** argv) {
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
-    if (a == "--input") input = next();
-    else if (a == "--ladder") ladder = next();
-    else if (a == "--preset") preset = next();
-    else if (a == "--print-ffmpeg") printFfmpeg = true;
+    if (a == "--input")
+      input = next();
+    else if (a == "--ladder")
+      ladder = next();
+    else if (a == "--preset")
+      preset = next();
+    else if (a == "--print-ffmpeg")
+      printFfmpeg = true;
     else {
-      std::fprintf(stderr, "usage: vigil-ladder-bench --input FILE [--ladder demo|default] [--preset P] [--print-ffmpeg]\n");
+      std::fprintf(stderr,
+                   "usage: vigil-ladder-bench --input FILE [--ladder demo|default] [--preset P] [--print-ffmpeg]\n");
       return 2;
     }
   }
@@ -156,8 +161,11 @@ int main(int argc, char** argv) {
   uint64_t sourceFrames = 0;
   nlohmann::json rungs = nlohmann::json::object();
   for (const auto& st : pipe.stats()) {
-    rungs[st.id] = {{"frames_out", st.framesOut}, {"dropped", st.droppedFrames}, {"bytes", st.bytesOut},
-                    {"parts", st.partsOut}, {"encode_fps", st.encodeFps}};
+    rungs[st.id] = {{"frames_out", st.framesOut},
+                    {"dropped", st.droppedFrames},
+                    {"bytes", st.bytesOut},
+                    {"parts", st.partsOut},
+                    {"encode_fps", st.encodeFps}};
     if (st.id == spec.video.front().id) sourceFrames = st.framesIn;
   }
   const double contentSeconds = double(sourceFrames) * spec.source.frameRateDen / spec.source.frameRateNum;

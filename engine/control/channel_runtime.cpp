@@ -16,12 +16,12 @@
 namespace vigil::control {
 namespace {
 
-
 // Keeps the store's "last published segment" current, one write per segment:
 // a restarted engine continues numbering after it.
 class ProgressRecorder final : public package::PublishObserver {
  public:
-  ProgressRecorder(store::Store& store, std::string renditionId) : store_(store), renditionId_(std::move(renditionId)) {}
+  ProgressRecorder(store::Store& store, std::string renditionId)
+      : store_(store), renditionId_(std::move(renditionId)) {}
   void onPublished(const std::string& channelId, const std::string& renditionId,
                    package::PlaylistPosition pos) override {
     if (renditionId != renditionId_) return;

@@ -10,9 +10,15 @@
 #include "core/status.h"
 
 namespace vigil {
-namespace origin { class Origin; }
-namespace package { class ChannelPackager; }
-namespace store { class Store; }
+namespace origin {
+class Origin;
+}
+namespace package {
+class ChannelPackager;
+}
+namespace store {
+class Store;
+}
 }  // namespace vigil
 
 namespace vigil::control {

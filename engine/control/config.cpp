@@ -85,7 +85,8 @@ const Schema<HttpSpec>& httpSchema() {
   static const Schema<HttpSpec> s({
       string("listen", &HttpSpec::listen, {}, 64, "ADDR:PORT of the origin"),
       integer("threads", &HttpSpec::threads, 1, 64, "origin IO threads"),
-      string("public_base_url", &HttpSpec::publicBaseUrl, {}, 256, "base URL players use (CDN); empty: the listen address"),
+      string("public_base_url", &HttpSpec::publicBaseUrl, {}, 256,
+             "base URL players use (CDN); empty: the listen address"),
       string("player_dir", &HttpSpec::playerDir, {}, 4096,
              "directory with hls.min.js and dash.all.min.js for the viewer page at / (empty: page only)"),
   });
@@ -106,7 +107,8 @@ Status parseListen(const std::string& listen, std::string& address, uint16_t& po
   const auto colon = listen.rfind(':');
   if (colon == std::string::npos || colon == 0) return Status::error("expected ADDR:PORT, got '" + listen + "'");
   address = listen.substr(0, colon);
-  if (address.size() > 2 && address.front() == '[' && address.back() == ']') address = address.substr(1, address.size() - 2);
+  if (address.size() > 2 && address.front() == '[' && address.back() == ']')
+    address = address.substr(1, address.size() - 2);
   const std::string p = listen.substr(colon + 1);
   if (p.empty() || p.size() > 5 || p.find_first_not_of("0123456789") != std::string::npos || std::stoi(p) > 65535)
     return Status::error("invalid port in '" + listen + "'");
@@ -139,7 +141,8 @@ Status validateChannel(const ChannelSpec& c) {
     if (!validId(r.id)) return Status::error(rat + "id must be 1-64 of [A-Za-z0-9_-]");
     if (!ids.insert(r.id).second) return Status::error(rat + "id is used twice (audio is '" + c.audio.id + "')");
     if (r.width % 2 || r.height % 2) return Status::error(rat + "width and height must be even");
-    if (r.width > src.width || r.height > src.height) return Status::error(rat + "larger than the source (no upscaling)");
+    if (r.width > src.width || r.height > src.height)
+      return Status::error(rat + "larger than the source (no upscaling)");
     if (r.frameRateNum > src.frameRateNum || src.frameRateNum % r.frameRateNum != 0)
       return Status::error(rat + "fps must divide the source's " + std::to_string(src.frameRateNum));
     if ((p.partDurationMs * r.frameRateNum) % 1000 != 0)
@@ -162,9 +165,12 @@ Result<ChannelSpec> parseChannel(const json& j, const std::string& where) {
   if (c.name.empty()) c.name = c.id;
   if (ladder.is_string()) {
     const auto name = ladder.get<std::string>();
-    if (name == "demo") c.video = demoLadder();
-    else if (name == "default") c.video = defaultLadder(c.source.width, c.source.height, c.source.frameRateNum);
-    else return Status::error(where + ".ladder: must be \"demo\", \"default\" or a list of renditions");
+    if (name == "demo")
+      c.video = demoLadder();
+    else if (name == "default")
+      c.video = defaultLadder(c.source.width, c.source.height, c.source.frameRateNum);
+    else
+      return Status::error(where + ".ladder: must be \"demo\", \"default\" or a list of renditions");
   } else if (ladder.is_array()) {
     c.video.clear();
     for (size_t i = 0; i < ladder.size(); ++i) {
@@ -212,7 +218,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
       for (size_t i = 0; i < it->size(); ++i) {
         auto c = parseChannel((*it)[i], "channels[" + std::to_string(i) + "]");
         if (!c) return c.status();
-        if (!ids.insert(c->id).second) return Status::error("channels[" + std::to_string(i) + "].id: '" + c->id + "' is used twice");
+        if (!ids.insert(c->id).second)
+          return Status::error("channels[" + std::to_string(i) + "].id: '" + c->id + "' is used twice");
         cfg.channels.push_back(std::move(*c));
       }
     } else {
@@ -250,8 +257,9 @@ json describeConfig() {
       {"http", httpSchema().describe()},
       {"log", logSchema().describe()},
       {"channels[]", channelSchema().describe()},
-      {"channels[].ladder", {{"help", "\"demo\", \"default\" (the product ladder capped at the source), or a list"},
-                              {"rendition", renditions}}},
+      {"channels[].ladder",
+       {{"help", "\"demo\", \"default\" (the product ladder capped at the source), or a list"},
+        {"rendition", renditions}}},
       {"channels[].source", sourceSchema().describe()},
       {"channels[].audio", audioSchema().describe()},
       {"channels[].packaging", packagingSchema().describe()},

@@ -16,7 +16,7 @@ namespace vigil::control {
 
 struct HttpSpec {
   std::string listen = "127.0.0.1:8080";  // ADDR:PORT of the origin and control API
-  int threads = 1;                         // origin IO threads
+  int threads = 1;                        // origin IO threads
   // Where players reach the origin (a CDN in front); used in printed URLs.
   // Empty: http://<listen>.
   std::string publicBaseUrl;

@@ -20,10 +20,14 @@ namespace vigil::control {
 
 const char* toString(ChannelStatus::State state) {
   switch (state) {
-    case ChannelStatus::State::Starting: return "starting";
-    case ChannelStatus::State::Running: return "running";
-    case ChannelStatus::State::Stopped: return "stopped";
-    case ChannelStatus::State::Failed: return "failed";
+    case ChannelStatus::State::Starting:
+      return "starting";
+    case ChannelStatus::State::Running:
+      return "running";
+    case ChannelStatus::State::Stopped:
+      return "stopped";
+    case ChannelStatus::State::Failed:
+      return "failed";
   }
   return "unknown";
 }
@@ -55,7 +59,8 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
 
   origin::OriginConfig oc;
   uint16_t port = 0;
-  if (auto s = parseListen(config.http.listen, d.listenAddress, port); !s) return Status::error("http.listen: " + s.message());
+  if (auto s = parseListen(config.http.listen, d.listenAddress, port); !s)
+    return Status::error("http.listen: " + s.message());
   oc.listenAddress = d.listenAddress;
   oc.port = port;
   oc.ioThreads = config.http.threads;
@@ -96,7 +101,8 @@ Status Engine::addChannel(const ChannelSpec& spec) {
   {
     std::lock_guard lock(d.mutex);
     auto it = d.channels.find(spec.id);
-    if (it != d.channels.end() && it->second->running()) return Status::error("channel " + spec.id + " is already running");
+    if (it != d.channels.end() && it->second->running())
+      return Status::error("channel " + spec.id + " is already running");
   }
   if (auto s = d.store->saveChannel({spec.id, spec.name, channelToJson(spec).dump()}); !s) return s;
   auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin);

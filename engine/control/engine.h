@@ -25,7 +25,7 @@ struct ChannelStatus {
   std::string id;
   std::string name;
   enum class State { Starting, Running, Stopped, Failed } state = State::Stopped;
-  std::string hlsUrl;   // multivariant playlist (LL-HLS and classic HLS)
+  std::string hlsUrl;  // multivariant playlist (LL-HLS and classic HLS)
   std::string dashUrl;
   int64_t discontinuitySequence = 0;  // of the current timeline period
   int64_t firstSegmentOfPeriod = 0;

@@ -4,8 +4,8 @@
 // specs that way), and describes itself for --help-config and the console's editor.
 #pragma once
 
-#include <cstdint>
 #include <algorithm>
+#include <cstdint>
 #include <functional>
 #include <string>
 #include <vector>

@@ -10,14 +10,14 @@
 namespace vigil {
 
 struct VideoRenditionSpec {
-  std::string id;              // "v0" ... (URI-safe)
+  std::string id;  // "v0" ... (URI-safe)
   int width = 0;
   int height = 0;
-  int frameRateNum = 30;       // output frame rate; must divide the source rate
+  int frameRateNum = 30;  // output frame rate; must divide the source rate
   int frameRateDen = 1;
   int64_t bitrateBps = 0;
-  int64_t maxrateBps = 0;      // VBV cap; 0 = same as bitrate
-  int64_t bufsizeBits = 0;     // VBV buffer; 0 = same as maxrate
+  int64_t maxrateBps = 0;            // VBV cap; 0 = same as bitrate
+  int64_t bufsizeBits = 0;           // VBV buffer; 0 = same as maxrate
   std::string preset = "superfast";  // x264 preset
   std::string profile = "high";      // baseline | main | high
   std::string level;                 // "" = let x264 choose, else e.g. "4.2"
@@ -34,10 +34,10 @@ struct AudioRenditionSpec {
 
 struct PackagingSpec {
   int segmentDurationMs = 2000;
-  int partDurationMs = 200;        // 0 would disable LL-HLS parts; 100..1000
-  int partHoldBackMs = 600;        // >= 3 part targets (rfc8216bis)
-  int liveWindowSegments = 6;      // segments listed in the live playlist
-  int dvrWindowSegments = 60;      // segments kept in memory and addressable
+  int partDurationMs = 200;    // 0 would disable LL-HLS parts; 100..1000
+  int partHoldBackMs = 600;    // >= 3 part targets (rfc8216bis)
+  int liveWindowSegments = 6;  // segments listed in the live playlist
+  int dvrWindowSegments = 60;  // segments kept in memory and addressable
 };
 
 // The built-in test source: a moving pattern with a burned-in wall clock and a tone.
@@ -53,8 +53,8 @@ struct TestSourceSpec {
 };
 
 struct ChannelSpec {
-  std::string id;          // URI-safe channel id
-  std::string name;        // display name
+  std::string id;    // URI-safe channel id
+  std::string name;  // display name
   TestSourceSpec source;
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;

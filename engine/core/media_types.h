@@ -21,11 +21,11 @@ enum class TrackKind { Video, Audio };
 // What the packager needs to describe one rendition in HLS and DASH manifests.
 // Filled in by the pipeline once the encoder is open (codecs come from its SPS).
 struct RenditionInfo {
-  std::string id;          // URI-safe: "v0", "v1", ..., "a0"
+  std::string id;  // URI-safe: "v0", "v1", ..., "a0"
   TrackKind kind = TrackKind::Video;
-  std::string codecs;      // RFC 6381: "avc1.64001f", "mp4a.40.2"
-  int64_t bitrateBps = 0;  // target (average) bitrate
-  int64_t peakBitrateBps = 0;  // maxrate (VBV) or target when unset
+  std::string codecs;           // RFC 6381: "avc1.64001f", "mp4a.40.2"
+  int64_t bitrateBps = 0;       // target (average) bitrate
+  int64_t peakBitrateBps = 0;   // maxrate (VBV) or target when unset
   int timescale = kTimelineHz;  // mp4 track timescale (audio: sample rate)
   // Video only.
   int width = 0;

@@ -23,7 +23,8 @@ struct Origin::Impl final : package::PublishObserver {
       : config(std::move(c)),
         ioc(std::max(1, config.ioThreads)),
         acceptor(asio::make_strand(ioc)),
-        router(channels, waits, metrics, assets, TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
+        router(channels, waits, metrics, assets,
+               TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
         sessionContext{router, metrics, config.limits, stopping} {}
 
   // PublishObserver: on a pipeline thread; hand the wake-up to the IO threads.

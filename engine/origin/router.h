@@ -11,8 +11,8 @@
 #include "core/media_types.h"
 #include "origin/asio.h"
 #include "origin/cache_policy.h"
-#include "origin/static_assets.h"
 #include "origin/request_target.h"
+#include "origin/static_assets.h"
 #include "package/uri_layout.h"
 
 namespace vigil::package {

@@ -13,7 +13,7 @@
 namespace vigil::origin {
 
 struct StaticAsset {
-  std::string path;         // request path, e.g. "/player/hls.min.js"
+  std::string path;  // request path, e.g. "/player/hls.min.js"
   std::string_view contentType;
   Bytes body;
   std::string etag;

@@ -18,7 +18,6 @@ namespace {
 
 constexpr int kAacFrameSamples = 1024;
 
-
 }  // namespace
 
 // One rendition: its init, its segments and the playlists rendered from them.
@@ -31,7 +30,7 @@ struct RenditionState {
   std::optional<RenditionInfo> info;
   Bytes initBytes;
   SegmentStore store;
-  uint64_t publishSeq = 0;   // accepted parts
+  uint64_t publishSeq = 0;  // accepted parts
   // What readers see: the newest rendered playlists and the position they show.
   uint64_t renderedSeq = 0;
   Bytes playlist;
@@ -61,8 +60,8 @@ struct ChannelPackager::Impl {
   const PackagingSpec spec;
   const Timeline timeline;
   std::vector<std::unique_ptr<RenditionState>> renditions;  // the vector itself never changes
-  int liveWindow = 0;  // complete segments listed in a media playlist
-  int dvrWindow = 0;   // complete segments kept (and in the MPD's timeShiftBufferDepth)
+  int liveWindow = 0;                                       // complete segments listed in a media playlist
+  int dvrWindow = 0;  // complete segments kept (and in the MPD's timeShiftBufferDepth)
 
   // ---- guarded by mu ----
   mutable std::mutex mu;
@@ -379,9 +378,7 @@ const std::string& ChannelPackager::channelId() const { return impl_->channelId;
 const PackagingSpec& ChannelPackager::spec() const { return impl_->spec; }
 const Timeline& ChannelPackager::timeline() const { return impl_->timeline; }
 
-bool ChannelPackager::hasRendition(const std::string& renditionId) const {
-  return impl_->find(renditionId) != nullptr;
-}
+bool ChannelPackager::hasRendition(const std::string& renditionId) const { return impl_->find(renditionId) != nullptr; }
 
 std::vector<RenditionInfo> ChannelPackager::renditions() const {
   std::lock_guard lock(impl_->mu);

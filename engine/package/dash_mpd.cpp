@@ -26,11 +26,20 @@ std::string xmlEscape(const std::string& s) {
   std::string out;
   for (char c : s) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -50,7 +59,8 @@ std::string frameRateAttr(double fps) {
   const double rounded = std::round(fps);
   if (std::abs(fps - rounded) < 1e-6) return fmt::format("{}", static_cast<int64_t>(rounded));
   const double ntsc = fps * 1.001;  // 29.97 -> 30000/1001
-  if (std::abs(ntsc - std::round(ntsc)) < 1e-3) return fmt::format("{}/1001", static_cast<int64_t>(std::round(ntsc)) * 1000);
+  if (std::abs(ntsc - std::round(ntsc)) < 1e-3)
+    return fmt::format("{}/1001", static_cast<int64_t>(std::round(ntsc)) * 1000);
   return fmt::format("{}/1000", static_cast<int64_t>(std::round(fps * 1000)));
 }
 

@@ -18,7 +18,7 @@ struct MpdInput {
   int64_t availabilityStartUtcUs = 0;  // wall clock of the timeline's first period start
   int64_t publishUtcUs = 0;
   int64_t segmentDuration90k = 0;
-  int64_t timeShiftBufferUs = 0;       // DVR window
+  int64_t timeShiftBufferUs = 0;  // DVR window
   int64_t suggestedPresentationDelayUs = 0;
   int64_t minBufferUs = 0;
   int64_t minimumUpdatePeriodUs = 0;

@@ -104,8 +104,7 @@ std::string renderMediaPlaylist(const MediaPlaylistInput& in, bool deltaUpdate) 
   for (size_t i = static_cast<size_t>(skipped); i < in.segments.size(); ++i) {
     const SegmentEntry& s = in.segments[i];
     // Tags applied to a parent segment go before its first EXT-X-PART (4.4.4.9).
-    if (i > 0 && s.discontinuitySequence != in.segments[i - 1].discontinuitySequence)
-      out += "#EXT-X-DISCONTINUITY\n";
+    if (i > 0 && s.discontinuitySequence != in.segments[i - 1].discontinuitySequence) out += "#EXT-X-DISCONTINUITY\n";
     out += "#EXT-X-PROGRAM-DATE-TIME:";
     format::appendIsoUtc(out, s.startUtcUs);
     out += '\n';

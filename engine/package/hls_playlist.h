@@ -28,7 +28,7 @@ struct SegmentEntry {
   int64_t startUtcUs = 0;             // wall clock of its first sample (EXT-X-PROGRAM-DATE-TIME)
   int64_t duration90k = 0;            // sum of its parts' durations
   bool complete = true;
-  std::vector<PartEntry> parts;       // every part published; the builder picks which to list
+  std::vector<PartEntry> parts;  // every part published; the builder picks which to list
 };
 
 struct RenditionReport {
@@ -38,11 +38,11 @@ struct RenditionReport {
 };
 
 struct MediaPlaylistInput {
-  int targetDurationS = 0;        // EXT-X-TARGETDURATION (see targetDurationSeconds)
-  int64_t partTargetUs = 0;       // EXT-X-PART-INF:PART-TARGET
-  int64_t partHoldBackUs = 0;     // already >= 3 part targets (see partHoldBackUs)
+  int targetDurationS = 0;             // EXT-X-TARGETDURATION (see targetDurationSeconds)
+  int64_t partTargetUs = 0;            // EXT-X-PART-INF:PART-TARGET
+  int64_t partHoldBackUs = 0;          // already >= 3 part targets (see partHoldBackUs)
   std::vector<SegmentEntry> segments;  // oldest first
-  int64_t preloadMsn = -1;        // EXT-X-PRELOAD-HINT target; -1: none
+  int64_t preloadMsn = -1;             // EXT-X-PRELOAD-HINT target; -1: none
   int preloadPart = -1;
   std::vector<RenditionReport> reports;  // every other rendition (rfc8216bis appendix B.1)
 };

@@ -27,7 +27,7 @@ struct StoredSegment {
   int64_t number = 0;
   std::vector<StoredPart> parts;
   bool complete = false;
-  Bytes bytes;  // set once complete
+  Bytes bytes;              // set once complete
   int64_t duration90k = 0;  // sum of the parts' durations
   int64_t start90k() const { return parts.empty() ? 0 : parts.front().start90k; }
 };

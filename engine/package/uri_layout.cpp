@@ -56,8 +56,14 @@ std::optional<ObjectPath> parse(std::string_view path) {
   if (!isValidId(out.channel)) return std::nullopt;
   std::string_view rest = path.substr(slash + 1);
 
-  if (rest == kMaster) { out.kind = ObjectPath::Kind::Master; return out; }
-  if (rest == kDash) { out.kind = ObjectPath::Kind::Dash; return out; }
+  if (rest == kMaster) {
+    out.kind = ObjectPath::Kind::Master;
+    return out;
+  }
+  if (rest == kDash) {
+    out.kind = ObjectPath::Kind::Dash;
+    return out;
+  }
 
   const auto slash2 = rest.find('/');
   if (slash2 == std::string_view::npos) return std::nullopt;
@@ -65,8 +71,14 @@ std::optional<ObjectPath> parse(std::string_view path) {
   if (!isValidId(out.rendition)) return std::nullopt;
   std::string_view object = rest.substr(slash2 + 1);
 
-  if (object == kMediaPlaylist) { out.kind = ObjectPath::Kind::MediaPlaylist; return out; }
-  if (object == kInit) { out.kind = ObjectPath::Kind::Init; return out; }
+  if (object == kMediaPlaylist) {
+    out.kind = ObjectPath::Kind::MediaPlaylist;
+    return out;
+  }
+  if (object == kInit) {
+    out.kind = ObjectPath::Kind::Init;
+    return out;
+  }
   if (!consumeSuffix(object, ".m4s")) return std::nullopt;
   if (consumePrefix(object, "seg_")) {
     if (!parseNumber(object, out.msn)) return std::nullopt;

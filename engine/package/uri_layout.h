@@ -26,8 +26,8 @@ inline constexpr std::string_view kInit = "init.mp4";
 // Relative to the channel directory.
 std::string mediaPlaylist(std::string_view rendition);  // "<r>/playlist.m3u8"
 // Relative to the rendition directory.
-std::string segment(int64_t msn);                 // "seg_<msn>.m4s"
-std::string part(int64_t msn, int partIndex);     // "part_<msn>_<i>.m4s"
+std::string segment(int64_t msn);              // "seg_<msn>.m4s"
+std::string part(int64_t msn, int partIndex);  // "part_<msn>_<i>.m4s"
 // DASH SegmentTemplate, relative to the MPD.
 inline constexpr std::string_view kDashMedia = "$RepresentationID$/seg_$Number$.m4s";
 inline constexpr std::string_view kDashInit = "$RepresentationID$/init.mp4";

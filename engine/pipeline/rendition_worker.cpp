@@ -18,7 +18,6 @@ namespace {
 
 constexpr AVRational kTimeline{1, static_cast<int>(kTimelineHz)};
 
-
 Status setOpt(AVCodecContext* c, const char* key, const std::string& value) {
   const int err = av_opt_set(c->priv_data, key, value.c_str(), 0);
   return err < 0 ? av::error(std::string("encoder option ") + key + "=" + value, err) : Status::ok();

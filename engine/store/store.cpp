@@ -47,7 +47,6 @@ constexpr const char* kMigrations[] = {
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
-
 Status migrate(sqlite3* db) {
   Stmt v(db, "PRAGMA user_version");
   const int current = v.step() ? static_cast<int>(v.int64(0)) : 0;
@@ -70,11 +69,11 @@ Status migrate(sqlite3* db) {
 }  // namespace
 
 struct Store::Impl {
-  DbPtr writeDb;           // owned by the writer thread after open()
-  DbPtr readDb;            // guarded by readMutex
+  DbPtr writeDb;  // owned by the writer thread after open()
+  DbPtr readDb;   // guarded by readMutex
   mutable std::mutex readMutex;
 
-  std::mutex queueMutex;   // guards queue, stopping, pendingProgress
+  std::mutex queueMutex;  // guards queue, stopping, pendingProgress
   std::condition_variable queueCv;
   struct Queued {
     Write write;
@@ -129,9 +128,8 @@ void Store::writerLoop() {
     bool stop = false;
     {
       std::unique_lock lock(impl_->queueMutex);
-      impl_->queueCv.wait(lock, [&] {
-        return impl_->stopping || !impl_->queue.empty() || !impl_->pendingProgress.empty();
-      });
+      impl_->queueCv.wait(lock,
+                          [&] { return impl_->stopping || !impl_->queue.empty() || !impl_->pendingProgress.empty(); });
       batch.swap(impl_->queue);
       progress.swap(impl_->pendingProgress);
       stop = impl_->stopping;
@@ -182,7 +180,9 @@ Status Store::enqueueAndWait(Write write) {
   return result.get();
 }
 
-void Store::flush() { (void)enqueueAndWait([](sqlite3*) { return Status::ok(); }); }
+void Store::flush() {
+  (void)enqueueAndWait([](sqlite3*) { return Status::ok(); });
+}
 
 Status Store::saveChannel(const ChannelRecord& c) {
   return enqueueAndWait([c](sqlite3* db) {

@@ -25,12 +25,12 @@ struct ChannelRecord {
 
 // Contract 7: every switch, failover, alarm and operator action is an event.
 struct EventRecord {
-  int64_t id = 0;          // assigned by the store
+  int64_t id = 0;  // assigned by the store
   int64_t utcUs = 0;
-  std::string channelId;   // empty for engine-wide events
-  std::string kind;        // "channel.start", "channel.stop", "timeline.period", ...
-  std::string actor;       // "engine", an operator's name, "api"
-  std::string detail;      // free text or JSON
+  std::string channelId;  // empty for engine-wide events
+  std::string kind;       // "channel.start", "channel.stop", "timeline.period", ...
+  std::string actor;      // "engine", an operator's name, "api"
+  std::string detail;     // free text or JSON
 };
 
 class Store {
@@ -58,7 +58,7 @@ class Store {
   std::optional<int64_t> lastSegment(const std::string& channelId) const;
 
   // Events.
-  void appendEvent(EventRecord event);  // queued
+  void appendEvent(EventRecord event);                                             // queued
   std::vector<EventRecord> events(const std::string& channelId, int limit) const;  // newest first
 
   // Blocks until every write queued so far is committed.

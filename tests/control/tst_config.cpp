@@ -63,31 +63,41 @@ class TstConfig : public QObject {
   void errorsNameTheKey_data() {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("not json") << "{" << "not valid JSON";
-    QTest::newRow("unknown top") << R"({"chanels": []})" << "chanels: unknown key";
+    QTest::newRow("not json") << "{"
+                              << "not valid JSON";
+    QTest::newRow("unknown top") << R"({"chanels": []})"
+                                 << "chanels: unknown key";
     QTest::newRow("unknown nested") << R"({"channels": [{"id": "a", "packaging": {"segmnt_ms": 1}}]})"
                                     << "channels[0].packaging.segmnt_ms: unknown key";
     QTest::newRow("range") << R"({"channels": [{"id": "a", "packaging": {"part_ms": 50}}]})"
                            << "channels[0].packaging.part_ms: must be between 100 and 1000";
     QTest::newRow("type") << R"({"channels": [{"id": "a", "source": {"fps": "30"}}]})"
                           << "channels[0].source.fps: expected an integer";
-    QTest::newRow("bad id") << R"({"channels": [{"id": "../etc"}]})" << "channels[0].id: invalid value";
-    QTest::newRow("missing id") << R"({"channels": [{"name": "x"}]})" << "channels[0].id: required";
-    QTest::newRow("dup id") << R"({"channels": [{"id": "a"}, {"id": "a"}]})" << "channels[1].id: 'a' is used twice";
+    QTest::newRow("bad id") << R"({"channels": [{"id": "../etc"}]})"
+                            << "channels[0].id: invalid value";
+    QTest::newRow("missing id") << R"({"channels": [{"name": "x"}]})"
+                                << "channels[0].id: required";
+    QTest::newRow("dup id") << R"({"channels": [{"id": "a"}, {"id": "a"}]})"
+                            << "channels[1].id: 'a' is used twice";
     QTest::newRow("part divides") << R"({"channels": [{"id": "a", "packaging": {"part_ms": 300}}]})"
                                   << "must divide packaging.segment_ms";
     QTest::newRow("hold back") << R"({"channels": [{"id": "a", "packaging": {"part_hold_back_ms": 400}}]})"
                                << "at least 3 parts";
-    QTest::newRow("upscale") << R"({"channels": [{"id": "a", "ladder": [{"width": 1920, "height": 1080, "bitrate_kbps": 5000}]}]})"
-                             << "larger than the source";
-    QTest::newRow("fps divides") << R"({"channels": [{"id": "a", "ladder": [{"width": 320, "height": 180, "fps": 20, "bitrate_kbps": 300}]}]})"
-                                 << "fps must divide the source's 30";
+    QTest::newRow("upscale")
+        << R"({"channels": [{"id": "a", "ladder": [{"width": 1920, "height": 1080, "bitrate_kbps": 5000}]}]})"
+        << "larger than the source";
+    QTest::newRow("fps divides")
+        << R"({"channels": [{"id": "a", "ladder": [{"width": 320, "height": 180, "fps": 20, "bitrate_kbps": 300}]}]})"
+        << "fps must divide the source's 30";
     QTest::newRow("preset") << R"({"channels": [{"id": "a", "ladder": [{"preset": "placebo"}]}]})"
                             << "channels[0].ladder[0].preset: must be one of";
-    QTest::newRow("listen") << R"({"http": {"listen": "localhost"}})" << "http.listen: expected ADDR:PORT";
-    QTest::newRow("port") << R"({"http": {"listen": "127.0.0.1:99999"}})" << "invalid port";
-    QTest::newRow("dup rendition") << R"({"channels": [{"id": "a", "ladder": [{"id": "a0", "width": 320, "height": 180, "bitrate_kbps": 300}]}]})"
-                                   << "id is used twice";
+    QTest::newRow("listen") << R"({"http": {"listen": "localhost"}})"
+                            << "http.listen: expected ADDR:PORT";
+    QTest::newRow("port") << R"({"http": {"listen": "127.0.0.1:99999"}})"
+                          << "invalid port";
+    QTest::newRow("dup rendition")
+        << R"({"channels": [{"id": "a", "ladder": [{"id": "a0", "width": 320, "height": 180, "bitrate_kbps": 300}]}]})"
+        << "id is used twice";
   }
   void errorsNameTheKey() {
     QFETCH(QString, json);

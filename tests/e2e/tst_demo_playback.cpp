@@ -58,8 +58,9 @@ class TstDemoPlayback : public QObject {
     // Probe a channel that is older than the delay, as any real viewer's would be.
     while (started_.elapsed() < 8000) QTest::qWait(200);
     QByteArray out;
-    const int rc = runTool("ffprobe", {"-v", "error", "-rw_timeout", "5000000", "-show_entries",
-                                       "stream=codec_name,codec_type,width,height", "-of", "json", target},
+    const int rc = runTool("ffprobe",
+                           {"-v", "error", "-rw_timeout", "5000000", "-show_entries",
+                            "stream=codec_name,codec_type,width,height", "-of", "json", target},
                            60000, &out);
     QVERIFY2(rc == 0, out.constData());
     QVERIFY2(out.contains("\"h264\""), out.constData());

@@ -23,7 +23,8 @@ PlaylistFacts parsePlaylist(const QByteArray& body) {
   PlaylistFacts f;
   for (const auto& line : body.split('\n')) {
     if (line.startsWith("#EXT-X-MEDIA-SEQUENCE:")) f.mediaSequence = line.mid(22).trimmed().toLongLong();
-    if (line.startsWith("#EXT-X-DISCONTINUITY-SEQUENCE:")) f.discontinuitySequence = line.mid(30).trimmed().toLongLong();
+    if (line.startsWith("#EXT-X-DISCONTINUITY-SEQUENCE:"))
+      f.discontinuitySequence = line.mid(30).trimmed().toLongLong();
     if (line.startsWith("#EXTINF:")) ++f.segments;
   }
   return f;

@@ -15,7 +15,6 @@ using namespace vigil;
 
 namespace {
 
-
 struct Seen {
   bool video;
   int64_t pts;

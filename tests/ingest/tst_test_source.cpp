@@ -18,7 +18,6 @@ using namespace vigil;
 
 namespace {
 
-
 struct Delivered {
   bool video;
   int64_t pts;

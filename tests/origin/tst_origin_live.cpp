@@ -32,7 +32,6 @@ constexpr int kSegmentMs = 1000;
 constexpr int kPartMs = 200;
 constexpr int kPartsPerSegment = kSegmentMs / kPartMs;
 
-
 // A channel fed by hand: every part's bytes name its position, so a test can
 // tell which object it got.
 struct FakeChannel {

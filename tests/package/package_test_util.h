@@ -90,8 +90,7 @@ inline void sendInits(package::ChannelPackager& pkg) {
 inline void feedParts(package::ChannelPackager& pkg, int64_t firstMsn, int fromPart, int toPart,
                       const std::vector<std::string>& ids = defaultRenditionIds()) {
   for (int n = fromPart; n < toPart; ++n)
-    for (const std::string& id : ids)
-      pkg.onPart(makePart(id, firstMsn + n / kPartsPerSegment, n % kPartsPerSegment));
+    for (const std::string& id : ids) pkg.onPart(makePart(id, firstMsn + n / kPartsPerSegment, n % kPartsPerSegment));
 }
 
 inline std::string str(const Bytes& b) { return b ? *b : std::string(); }

@@ -85,7 +85,7 @@ class TstChannelPackager : public QObject {
     QCOMPARE(seg.availability, Availability::Ready);
     std::string expected;
     for (int i = 0; i < 10; ++i) expected += "v0:100." + std::to_string(i) + ";";
-    QCOMPARE(str(seg.bytes), expected);  // the concatenation of its parts
+    QCOMPARE(str(seg.bytes), expected);                                     // the concatenation of its parts
     QCOMPARE(pkg->segment("v0", 101).availability, Availability::Pending);  // growing
     QCOMPARE(pkg->segment("v0", 102).availability, Availability::Pending);  // next, a bit early
     QCOMPARE(pkg->segment("v0", 103).availability, Availability::Unknown);  // too far ahead

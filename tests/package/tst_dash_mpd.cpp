@@ -1,7 +1,7 @@
 // The DASH MPD builder: timing arithmetic and structure, read back with an
 // XML parser rather than string matching.
-#include <QtTest>
 #include <QXmlStreamReader>
+#include <QtTest>
 
 #include "package/dash_mpd.h"
 #include "package/manifest_format.h"

@@ -246,7 +246,8 @@ class TstHlsPlaylist : public QObject {
 
   void multivariantListsVariantsHighestFirst() {
     hls::MultivariantInput in;
-    in.video = {videoInfo("v2", 320, 180, 200000), videoInfo("v0", 640, 360, 800000), videoInfo("v1", 480, 270, 450000)};
+    in.video = {videoInfo("v2", 320, 180, 200000), videoInfo("v0", 640, 360, 800000),
+                videoInfo("v1", 480, 270, 450000)};
     in.video[1].frameRate = 29.97;
     in.audio = {audioInfo()};
     in.audioName = "English";

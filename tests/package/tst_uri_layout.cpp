@@ -23,12 +23,25 @@ class TstUriLayout : public QObject {
 
   void rejectsEverythingElse_data() {
     QTest::addColumn<QString>("path");
-    for (const char* p : {"/live/", "/live/news1", "/live/news1/", "/live/../etc/passwd", "/live/news1/../v0/init.mp4",
-                          "/live/news1/v0/../../x", "/live/news1//v0/init.mp4", "/live/news1/v0/seg_-1.m4s",
-                          "/live/news1/v0/seg_+1.m4s", "/live/news1/v0/seg_1x.m4s", "/live/news1/v0/seg_.m4s",
-                          "/live/news1/v0/part_1.m4s", "/live/news1/v0/part_1_2_3.m4s", "/live/news1/v0/part_1_99999.m4s",
-                          "/live/news1/v0/seg_99999999999999999999.m4s", "/live/n%2fws/master.m3u8",
-                          "/live/news1/v0/init.mp4/", "/other/news1/master.m3u8", "/live/news1/v0/x/init.mp4",
+    for (const char* p : {"/live/",
+                          "/live/news1",
+                          "/live/news1/",
+                          "/live/../etc/passwd",
+                          "/live/news1/../v0/init.mp4",
+                          "/live/news1/v0/../../x",
+                          "/live/news1//v0/init.mp4",
+                          "/live/news1/v0/seg_-1.m4s",
+                          "/live/news1/v0/seg_+1.m4s",
+                          "/live/news1/v0/seg_1x.m4s",
+                          "/live/news1/v0/seg_.m4s",
+                          "/live/news1/v0/part_1.m4s",
+                          "/live/news1/v0/part_1_2_3.m4s",
+                          "/live/news1/v0/part_1_99999.m4s",
+                          "/live/news1/v0/seg_99999999999999999999.m4s",
+                          "/live/n%2fws/master.m3u8",
+                          "/live/news1/v0/init.mp4/",
+                          "/other/news1/master.m3u8",
+                          "/live/news1/v0/x/init.mp4",
                           "/live/a b/master.m3u8"})
       QTest::newRow(p) << QString::fromLatin1(p);
   }

@@ -5,9 +5,9 @@
 #include <chrono>
 #include <set>
 
-#include "core/clock.h"
 #include "collecting_sink.h"
 #include "core/channel_spec.h"
+#include "core/clock.h"
 #include "ingest/test_source.h"
 #include "pipeline/pipeline.h"
 
@@ -18,7 +18,6 @@ namespace {
 constexpr int64_t kFirstSegment = 42;  // a resumed timeline: absolute != relative to the start
 constexpr int kContentMs = 8000;
 constexpr int64_t kFullSegments = 4;  // 8 s of 2 s segments
-
 
 struct ProbedPacket {
   int64_t pts;

@@ -5,9 +5,9 @@
 #include <algorithm>
 #include <chrono>
 
-#include "core/clock.h"
 #include "collecting_sink.h"
 #include "core/channel_spec.h"
+#include "core/clock.h"
 #include "ingest/file_source.h"
 #include "ingest/test_source.h"
 #include "pipeline/pipeline.h"
@@ -15,7 +15,6 @@
 using namespace vigil;
 
 namespace {
-
 
 ChannelSpec channel(bool realtime) {
   ChannelSpec spec;
