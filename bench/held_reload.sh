@@ -72,11 +72,19 @@ echo "origin_bench_server --live on 127.0.0.1:$port ($threads io thread(s)); $co
 # Each round is bounded (3 s); the whole run too.
 limit=$((30 + rounds * 5))
 status=0
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+ticks0=$(cpu_ticks)
 timeout --signal=TERM --kill-after=5 "$limit" \
   "$client" --port "$port" --publish-log "$work/server.out" --connections "$connections" --rounds "$rounds" \
   >"$work/client.out" 2>"$work/client.err" || status=$?
+ticks1=$(cpu_ticks)
 cat "$work/client.err" >&2
 cat "$work/client.out"
+# Includes connection set-up and the idle publishing between rounds (small).
+hz=$(getconf CLK_TCK)
+printf "server CPU during the client run: %.2f s, %.1f ms per round (%d rounds incl. warm-up: parse %d requests, hold, answer)\n" \
+  "$(echo "($ticks1 - $ticks0) / $hz" | bc -l)" "$(echo "($ticks1 - $ticks0) * 1000 / $hz / ($rounds + 1)" | bc -l)" \
+  "$((rounds + 1))" "$connections"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ -n $out ]] && cp "$work/client.out" "$out"
 if ! kill -0 "$server_pid" 2>/dev/null; then
