@@ -2,12 +2,17 @@
 // the origin against nginx serving the same files (wrk, 1 KB playlist and
 // 100 KB parts). Built with -DVIGIL_BUILD_BENCH=ON.
 //
-//   origin_bench_server [--port 8080] [--threads 1] [--part-kb 100] [--live]
+//   origin_bench_server [--port 8080] [--listen 0.0.0.0] [--threads 1] [--part-kb 100] [--live]
 //   wrk -t2 -c100 -d30s http://127.0.0.1:8080/live/bench/v0/playlist.m3u8
 //   wrk -t2 -c100 -d30s http://127.0.0.1:8080/live/bench/v0/part_5_3.m4s
 //
 // --live keeps publishing a part every part duration, so blocking reloads
-// (_HLS_msn/_HLS_part) can be measured too.
+// (_HLS_msn/_HLS_part) can be measured too. It then prints one line per part
+// published from the start of serving on, flushed at once:
+//   published <msn> <part> <utc_us>
+// utc_us: CLOCK_REALTIME in microseconds, taken right after
+// ChannelPackager::onPart returned (the part is visible and the origin told).
+// bench/held_reload.sh reads these lines to time blocking reloads.
 #include <atomic>
 #include <chrono>
 #include <csignal>
@@ -16,6 +21,8 @@
 #include <cstring>
 #include <string>
 #include <thread>
+
+#include <time.h>
 
 #include "core/media_types.h"
 #include "core/timeline.h"
@@ -27,6 +34,12 @@ namespace {
 std::atomic<bool> g_stop{false};
 void onSignal(int) { g_stop = true; }
 
+int64_t realtimeUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
 int64_t nowUs() {
   return std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
@@ -36,11 +49,14 @@ int64_t nowUs() {
 
 int main(int argc, char** argv) {
   int port = 8080, threads = 1, partKb = 100;
+  std::string listen = "0.0.0.0";
   bool live = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--port" && i + 1 < argc)
       port = std::atoi(argv[++i]);
+    else if (a == "--listen" && i + 1 < argc)
+      listen = argv[++i];
     else if (a == "--threads" && i + 1 < argc)
       threads = std::atoi(argv[++i]);
     else if (a == "--part-kb" && i + 1 < argc)
@@ -48,7 +64,7 @@ int main(int argc, char** argv) {
     else if (a == "--live")
       live = true;
     else {
-      std::fprintf(stderr, "usage: %s [--port N] [--threads N] [--part-kb N] [--live]\n", argv[0]);
+      std::fprintf(stderr, "usage: %s [--port N] [--listen ADDR] [--threads N] [--part-kb N] [--live]\n", argv[0]);
       return 2;
     }
   }
@@ -74,6 +90,7 @@ int main(int argc, char** argv) {
 
   int64_t msn = 0;
   int part = 0;
+  bool announce = false;  // --live, once serving: print each publication
   auto publish = [&] {
     vigil::CmafPart p;
     p.renditionId = "v0";
@@ -85,6 +102,12 @@ int main(int argc, char** argv) {
     p.lastInSegment = part == partsPerSegment - 1;
     p.bytes = vigil::makeBytes(std::string(std::size_t(partKb) * 1024, char('a' + part)));
     packager->onPart(p);
+    if (announce) {
+      const int64_t at = realtimeUs();
+      std::printf("published %lld %d %lld\n", static_cast<long long>(p.segmentNumber), p.partIndex,
+                  static_cast<long long>(at));
+      std::fflush(stdout);
+    }
     if (++part == partsPerSegment) {
       part = 0;
       ++msn;
@@ -93,6 +116,7 @@ int main(int argc, char** argv) {
   while (msn < kFirstSegments) publish();
 
   vigil::origin::OriginConfig cfg;
+  cfg.listenAddress = listen;
   cfg.port = static_cast<uint16_t>(port);
   cfg.ioThreads = threads;
   vigil::origin::Origin origin(cfg);
@@ -107,6 +131,7 @@ int main(int argc, char** argv) {
 
   std::signal(SIGINT, onSignal);
   std::signal(SIGTERM, onSignal);
+  announce = live;
   auto next = std::chrono::steady_clock::now();
   while (!g_stop) {
     next += std::chrono::milliseconds(spec.partDurationMs);

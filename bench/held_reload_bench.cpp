@@ -1,0 +1,561 @@
+// Blocking-reload benchmark: time from a part's publication to the answers of
+// N held LL-HLS playlist requests (_HLS_msn/_HLS_part), over R rounds.
+//
+//   vigil-held-reload-bench --port P --publish-log FILE [--host 127.0.0.1]
+//       [--connections 1000] [--rounds 20] [--warmup 1] [--parts-per-segment 10]
+//       [--round-timeout-ms 3000] [--path /live/bench/v0/playlist.m3u8]
+//
+// One process, one io_context thread, Boost.Beast. N keep-alive connections
+// are opened first. Each round: wait for a fresh publication, read the
+// playlist once (a separate control connection) to learn its last part, then
+// ask for the NEXT part on every connection at once and time-stamp each
+// complete response (CLOCK_REALTIME). The publication time of that part comes
+// from FILE, the output of `origin_bench_server --live`, which prints
+// `published <msn> <part> <utc_us>` right after each part became visible.
+// bench/held_reload.sh runs both.
+//
+// Per round: publication->first answer, publication->last answer (the time
+// until all N are answered), p50/p99 of the per-request delay, and how many
+// requests the server held (its vigil_http_held_requests gauge, read after
+// every request was written and before the publication). Over all rounds:
+// p50/p99/max of publication->last answer. A table, then one JSON line.
+// Exit status: 0 when every round completed with N identical 200 answers.
+#include <utility>  // before Asio: Boost 1.74's awaitable.hpp uses std::exchange
+
+#include <boost/asio.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+
+#include <sys/resource.h>
+#include <time.h>
+#include <fcntl.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cmath>
+#include <cstdio>
+#include <cstdlib>
+#include <cstring>
+#include <functional>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include <nlohmann/json.hpp>
+
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+using asio::awaitable;
+using boost::system::error_code;
+using Clock = std::chrono::steady_clock;
+
+// CPU time of the calling thread (user + system), microseconds.
+int64_t threadCpuUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+int64_t realtimeUs() {
+  timespec ts{};
+  clock_gettime(CLOCK_REALTIME, &ts);
+  return int64_t(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
+}
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 0;
+  std::string publishLog;
+  std::string path = "/live/bench/v0/playlist.m3u8";
+  int connections = 1000;
+  int rounds = 20;
+  int warmup = 1;
+  int partsPerSegment = 10;
+  int roundTimeoutMs = 3000;
+};
+
+struct Position {
+  int64_t msn = -1;
+  int part = -1;
+  auto operator<=>(const Position&) const = default;
+};
+
+// The server's publication lines, read incrementally from its output file.
+class PublishLog {
+ public:
+  explicit PublishLog(const std::string& path) : fd_(::open(path.c_str(), O_RDONLY | O_CLOEXEC)) {}
+  ~PublishLog() {
+    if (fd_ >= 0) ::close(fd_);
+  }
+  bool ok() const { return fd_ >= 0; }
+  // Reads whatever was appended; returns the number of new publication lines.
+  int poll() {
+    int added = 0;
+    char buf[4096];
+    for (;;) {
+      const ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n <= 0) break;
+      pending_.append(buf, std::size_t(n));
+    }
+    std::size_t start = 0;
+    for (std::size_t nl; (nl = pending_.find('\n', start)) != std::string::npos; start = nl + 1) {
+      long long msn = 0, at = 0;
+      int part = 0;
+      if (std::sscanf(pending_.c_str() + start, "published %lld %d %lld", &msn, &part, &at) == 3) {
+        times_[Position{msn, part}] = at;
+        newest_ = Position{msn, part};
+        ++count_;
+        ++added;
+      }
+    }
+    pending_.erase(0, start);
+    return added;
+  }
+  std::optional<int64_t> timeOf(Position p) const {
+    auto it = times_.find(p);
+    if (it == times_.end()) return std::nullopt;
+    return it->second;
+  }
+  uint64_t count() const { return count_; }
+  Position newest() const { return newest_; }
+
+ private:
+  int fd_;
+  std::string pending_;
+  std::map<Position, int64_t> times_;
+  Position newest_;
+  uint64_t count_ = 0;
+};
+
+// A countdown on the single io_context thread; wait() ends at zero or at the deadline.
+class Latch {
+ public:
+  Latch(const asio::any_io_executor& ex, int n) : timer_(ex), n_(n) {}
+  void down() {
+    if (--n_ == 0) timer_.cancel();
+  }
+  int remaining() const { return n_; }
+  // True when the count reached zero before the deadline.
+  awaitable<bool> wait(Clock::time_point deadline) {
+    if (n_ <= 0) co_return true;
+    timer_.expires_at(deadline);
+    error_code ec;
+    co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
+    co_return n_ <= 0;
+  }
+
+ private:
+  asio::steady_timer timer_;
+  int n_;
+};
+
+struct Conn {
+  explicit Conn(const asio::any_io_executor& ex) : sock(ex) {}
+  tcp::socket sock;
+  beast::flat_buffer buf;
+  http::response<http::string_body> res;
+  int64_t sentUs = 0;
+  int64_t recvUs = 0;
+  bool ok = false;
+  std::string error;
+};
+
+awaitable<void> connectOne(Conn& c, tcp::endpoint ep, std::shared_ptr<Latch> done) {
+  error_code ec;
+  co_await c.sock.async_connect(ep, asio::redirect_error(asio::use_awaitable, ec));
+  if (ec)
+    c.error = "connect: " + ec.message();
+  else
+    c.sock.set_option(tcp::no_delay(true), ec);
+  done->down();
+}
+
+// One held request: the same pre-rendered request bytes on every connection.
+awaitable<void> exchange(Conn& c, std::shared_ptr<const std::string> request, std::shared_ptr<Latch> written,
+                         std::shared_ptr<Latch> answered) {
+  c.ok = false;
+  c.error.clear();
+  c.recvUs = 0;
+  error_code ec;
+  co_await asio::async_write(c.sock, asio::buffer(*request), asio::redirect_error(asio::use_awaitable, ec));
+  c.sentUs = realtimeUs();
+  written->down();
+  if (ec) {
+    c.error = "write: " + ec.message();
+    answered->down();
+    co_return;
+  }
+  c.res = {};
+  co_await http::async_read(c.sock, c.buf, c.res, asio::redirect_error(asio::use_awaitable, ec));
+  c.recvUs = realtimeUs();
+  if (ec)
+    c.error = "read: " + ec.message();
+  else
+    c.ok = true;
+  answered->down();
+}
+
+// Control connection: plain GETs answered at once (playlist, /metrics).
+class Control {
+ public:
+  Control(const asio::any_io_executor& ex, std::string host) : sock_(ex), host_(std::move(host)) {}
+  awaitable<void> connect(tcp::endpoint ep) {
+    co_await sock_.async_connect(ep, asio::use_awaitable);
+    sock_.set_option(tcp::no_delay(true));
+  }
+  awaitable<http::response<http::string_body>> get(const std::string& target) {
+    http::request<http::empty_body> req{http::verb::get, target, 11};
+    req.set(http::field::host, host_);
+    req.keep_alive(true);
+    co_await http::async_write(sock_, req, asio::use_awaitable);
+    http::response<http::string_body> res;
+    co_await http::async_read(sock_, buf_, res, asio::use_awaitable);
+    co_return res;
+  }
+
+ private:
+  tcp::socket sock_;
+  beast::flat_buffer buf_;
+  std::string host_;
+};
+
+// The newest part listed by an LL-HLS media playlist: its last EXT-X-PART URI,
+// "part_<msn>_<index>.m4s".
+std::optional<Position> lastPart(const std::string& playlist) {
+  const std::size_t tag = playlist.rfind("#EXT-X-PART:");
+  if (tag == std::string::npos) return std::nullopt;
+  const std::size_t eol = playlist.find('\n', tag);
+  const std::string line = playlist.substr(tag, eol == std::string::npos ? std::string::npos : eol - tag);
+  const std::size_t uri = line.find("URI=\"");
+  if (uri == std::string::npos) return std::nullopt;
+  const std::size_t name = line.rfind("part_");
+  if (name == std::string::npos || name < uri) return std::nullopt;
+  long long msn = 0;
+  int part = 0;
+  if (std::sscanf(line.c_str() + name, "part_%lld_%d.m4s", &msn, &part) != 2) return std::nullopt;
+  return Position{msn, part};
+}
+
+std::optional<long long> metricValue(const std::string& text, const std::string& name) {
+  const std::string key = "\n" + name + " ";
+  const std::size_t at = text.find(key);
+  if (at == std::string::npos) return std::nullopt;
+  return std::atoll(text.c_str() + at + key.size());
+}
+
+double percentile(std::vector<double> v, double p) {  // nearest rank
+  if (v.empty()) return NAN;
+  std::sort(v.begin(), v.end());
+  std::size_t rank = std::size_t(std::ceil(p / 100.0 * double(v.size())));
+  rank = std::clamp<std::size_t>(rank, 1, v.size());
+  return v[rank - 1];
+}
+
+struct RoundResult {
+  Position part;
+  long long held = -1;
+  double marginMs = 0;  // publication - last request written
+  double firstMs = 0, lastMs = 0, p50Ms = 0, p99Ms = 0;
+  double clientCpuMs = 0;  // this client's CPU from the first write to the last answer
+  std::size_t bodyBytes = 0;
+};
+
+awaitable<bool> pollUntil(PublishLog& log, Clock::time_point deadline, const std::function<bool()>& done) {
+  asio::steady_timer t(co_await asio::this_coro::executor);
+  for (;;) {
+    log.poll();
+    if (done()) co_return true;
+    if (Clock::now() >= deadline) co_return false;
+    t.expires_after(std::chrono::microseconds(500));
+    co_await t.async_wait(asio::use_awaitable);
+  }
+}
+
+awaitable<int> run(const Options& opt) {
+  auto ex = co_await asio::this_coro::executor;
+  const tcp::endpoint ep(asio::ip::make_address(opt.host), static_cast<unsigned short>(opt.port));
+  const std::string hostHeader = opt.host + ":" + std::to_string(opt.port);
+
+  PublishLog log(opt.publishLog);
+  if (!log.ok()) {
+    std::fprintf(stderr, "cannot read %s: %s\n", opt.publishLog.c_str(), std::strerror(errno));
+    co_return 2;
+  }
+
+  Control ctl(ex, hostHeader);
+  co_await ctl.connect(ep);
+
+  std::vector<std::unique_ptr<Conn>> conns;
+  conns.reserve(std::size_t(opt.connections));
+  {
+    auto connected = std::make_shared<Latch>(ex, opt.connections);
+    for (int i = 0; i < opt.connections; ++i) {
+      conns.push_back(std::make_unique<Conn>(ex));
+      asio::co_spawn(ex, connectOne(*conns.back(), ep, connected), asio::detached);
+    }
+    if (!co_await connected->wait(Clock::now() + std::chrono::seconds(10))) {
+      std::fprintf(stderr, "only %d of %d connections opened in 10 s\n", opt.connections - connected->remaining(),
+                   opt.connections);
+      co_return 1;
+    }
+    for (const auto& c : conns)
+      if (!c->error.empty()) {
+        std::fprintf(stderr, "%s\n", c->error.c_str());
+        co_return 1;
+      }
+  }
+  std::fprintf(stderr, "%d connections open to %s\n", opt.connections, hostHeader.c_str());
+
+  std::vector<RoundResult> results;
+  std::vector<double> allDelays;
+  bool failed = false;
+  const int total = opt.warmup + opt.rounds;
+  for (int round = 0; round < total && !failed; ++round) {
+    const bool warm = round < opt.warmup;
+    // Start right after a publication, so the next one is a full part interval away.
+    log.poll();
+    const uint64_t seen = log.count();
+    if (!co_await pollUntil(log, Clock::now() + std::chrono::seconds(2), [&] { return log.count() > seen; })) {
+      std::fprintf(stderr, "no publication seen in %s for 2 s (is the server running with --live?)\n",
+                   opt.publishLog.c_str());
+      co_return 1;
+    }
+    auto playlist = co_await ctl.get(opt.path);
+    if (playlist.result() != http::status::ok) {
+      std::fprintf(stderr, "GET %s: %u\n", opt.path.c_str(), playlist.result_int());
+      co_return 1;
+    }
+    const auto last = lastPart(playlist.body());
+    if (!last) {
+      std::fprintf(stderr, "no EXT-X-PART in the playlist\n");
+      co_return 1;
+    }
+    const Position next = last->part + 1 < opt.partsPerSegment ? Position{last->msn, last->part + 1}
+                                                                 : Position{last->msn + 1, 0};
+    const std::string target =
+        opt.path + "?_HLS_msn=" + std::to_string(next.msn) + "&_HLS_part=" + std::to_string(next.part);
+    auto request = std::make_shared<const std::string>("GET " + target + " HTTP/1.1\r\nHost: " + hostHeader +
+                                                       "\r\nUser-Agent: vigil-held-reload-bench\r\n\r\n");
+
+    const auto deadline = Clock::now() + std::chrono::milliseconds(opt.roundTimeoutMs);
+    const int64_t cpuStart = threadCpuUs();
+    auto written = std::make_shared<Latch>(ex, opt.connections);
+    auto answered = std::make_shared<Latch>(ex, opt.connections);
+    for (auto& c : conns) asio::co_spawn(ex, exchange(*c, request, written, answered), asio::detached);
+    const bool allWritten = co_await written->wait(deadline);
+    RoundResult rr;
+    rr.part = next;
+    if (allWritten) {
+      // Read while nothing is published yet: every request should be held.
+      auto metrics = co_await ctl.get("/metrics");
+      if (auto v = metricValue(metrics.body(), "vigil_http_held_requests")) rr.held = *v;
+    }
+    if (!co_await answered->wait(deadline)) {
+      std::fprintf(stderr, "round %d: %d of %d requests unanswered after %d ms\n", round, answered->remaining(),
+                   opt.connections, opt.roundTimeoutMs);
+      failed = true;
+      break;
+    }
+    const int64_t cpuEnd = threadCpuUs();
+    // The server prints the publication line just after the answers may have left.
+    if (!co_await pollUntil(log, Clock::now() + std::chrono::seconds(1), [&] { return log.timeOf(next).has_value(); })) {
+      std::fprintf(stderr, "round %d: no publication line for part %lld.%d\n", round,
+                   static_cast<long long>(next.msn), next.part);
+      failed = true;
+      break;
+    }
+    const int64_t pubUs = *log.timeOf(next);
+
+    std::vector<double> delays;
+    delays.reserve(conns.size());
+    int64_t lastSent = 0;
+    const std::string& body0 = conns.front()->res.body();
+    for (const auto& c : conns) {
+      if (!c->ok) {
+        std::fprintf(stderr, "round %d: %s\n", round, c->error.c_str());
+        failed = true;
+        break;
+      }
+      if (c->res.result() != http::status::ok) {
+        std::fprintf(stderr, "round %d: status %u\n", round, c->res.result_int());
+        failed = true;
+        break;
+      }
+      if (c->res.body() != body0) {
+        std::fprintf(stderr, "round %d: answers differ\n", round);
+        failed = true;
+        break;
+      }
+      lastSent = std::max(lastSent, c->sentUs);
+      delays.push_back(double(c->recvUs - pubUs) / 1000.0);
+    }
+    if (failed) break;
+    const auto shown = lastPart(body0);
+    if (!shown || *shown < next) {
+      std::fprintf(stderr, "round %d: the answer does not list part %lld.%d\n", round,
+                   static_cast<long long>(next.msn), next.part);
+      failed = true;
+      break;
+    }
+    rr.bodyBytes = body0.size();
+    rr.clientCpuMs = double(cpuEnd - cpuStart) / 1000.0;
+    rr.marginMs = double(pubUs - lastSent) / 1000.0;
+    rr.firstMs = *std::min_element(delays.begin(), delays.end());
+    rr.lastMs = *std::max_element(delays.begin(), delays.end());
+    rr.p50Ms = percentile(delays, 50);
+    rr.p99Ms = percentile(delays, 99);
+    if (warm) {
+      std::fprintf(stderr, "warm-up round: part %lld.%d, last answer %.2f ms after publication\n",
+                   static_cast<long long>(next.msn), next.part, rr.lastMs);
+      continue;
+    }
+    allDelays.insert(allDelays.end(), delays.begin(), delays.end());
+    results.push_back(rr);
+  }
+  for (auto& c : conns) {
+    error_code ignored;
+    c->sock.shutdown(tcp::socket::shutdown_both, ignored);
+    c->sock.close(ignored);
+  }
+  if (failed || results.empty()) co_return 1;
+
+  std::printf("blocking reload: %d held requests per round, %zu rounds, playlist %zu bytes\n", opt.connections,
+              results.size(), results.front().bodyBytes);
+  std::printf("times in ms from publication (server, after onPart returned) to receipt (client)\n");
+  std::printf("%5s %12s %6s %10s %9s %9s %9s %9s %11s\n", "round", "part", "held", "margin", "first", "p50", "p99",
+              "LAST", "client-cpu");
+  std::vector<double> lasts, firsts, clientCpu;
+  for (std::size_t i = 0; i < results.size(); ++i) {
+    const auto& r = results[i];
+    char part[32];
+    std::snprintf(part, sizeof part, "%lld.%d", static_cast<long long>(r.part.msn), r.part.part);
+    std::printf("%5zu %12s %6lld %10.1f %9.2f %9.2f %9.2f %9.2f %11.2f\n", i + 1, part, r.held, r.marginMs,
+                r.firstMs, r.p50Ms, r.p99Ms, r.lastMs, r.clientCpuMs);
+    lasts.push_back(r.lastMs);
+    firsts.push_back(r.firstMs);
+    clientCpu.push_back(r.clientCpuMs);
+  }
+  const double lastP50 = percentile(lasts, 50), lastP99 = percentile(lasts, 99),
+               lastMax = *std::max_element(lasts.begin(), lasts.end());
+  std::printf("publication -> last of %d answers: p50 %.2f ms  p99 %.2f ms  max %.2f ms  (target: p99 < 20 ms: %s)\n",
+              opt.connections, lastP50, lastP99, lastMax, lastP99 < 20.0 ? "met" : "MISSED");
+  std::printf("publication -> first answer: p50 %.2f ms; per request over all rounds: p50 %.2f ms  p99 %.2f ms\n",
+              percentile(firsts, 50), percentile(allDelays, 50), percentile(allDelays, 99));
+  std::printf("client CPU per round (writing %d requests, reading %d answers): p50 %.2f ms\n", opt.connections,
+              opt.connections, percentile(clientCpu, 50));
+  std::printf("(held: the server's held-request gauge read after all requests were written; margin: publication "
+              "minus the last write, positive = every request was in before the part; client-cpu: this\n"
+              " single-threaded client's own CPU time per round, a part of the measured delay on a busy machine)\n");
+
+  nlohmann::json j;
+  j["bench"] = "held_reload";
+  j["connections"] = opt.connections;
+  j["rounds"] = results.size();
+  j["warmup"] = opt.warmup;
+  j["last_ms"] = {{"p50", lastP50}, {"p99", lastP99}, {"max", lastMax}};
+  j["first_ms"] = {{"p50", percentile(firsts, 50)}, {"max", *std::max_element(firsts.begin(), firsts.end())}};
+  j["per_request_ms"] = {{"p50", percentile(allDelays, 50)}, {"p99", percentile(allDelays, 99)}};
+  j["client_cpu_ms_p50"] = percentile(clientCpu, 50);
+  j["target_p99_ms"] = 20;
+  j["target_met"] = lastP99 < 20.0;
+  nlohmann::json perRound = nlohmann::json::array();
+  for (const auto& r : results)
+    perRound.push_back({{"msn", r.part.msn},
+                        {"part", r.part.part},
+                        {"held", r.held},
+                        {"first_ms", r.firstMs},
+                        {"last_ms", r.lastMs},
+                        {"p50_ms", r.p50Ms},
+                        {"p99_ms", r.p99Ms},
+                        {"client_cpu_ms", r.clientCpuMs}});
+  j["per_round"] = perRound;
+  std::printf("%s\n", j.dump().c_str());
+  std::fflush(stdout);
+  co_return 0;
+}
+
+void raiseFileLimit(int connections) {
+  rlimit rl{};
+  if (getrlimit(RLIMIT_NOFILE, &rl) != 0) return;
+  const rlim_t want = rlim_t(connections) + 64;
+  if (rl.rlim_cur >= want) return;
+  rl.rlim_cur = std::min(want, rl.rlim_max);
+  setrlimit(RLIMIT_NOFILE, &rl);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  Options opt;
+  for (int i = 1; i < argc; ++i) {
+    const std::string a = argv[i];
+    auto value = [&]() -> const char* {
+      if (i + 1 >= argc) {
+        std::fprintf(stderr, "%s needs a value\n", a.c_str());
+        std::exit(2);
+      }
+      return argv[++i];
+    };
+    if (a == "--host")
+      opt.host = value();
+    else if (a == "--port")
+      opt.port = std::atoi(value());
+    else if (a == "--publish-log")
+      opt.publishLog = value();
+    else if (a == "--path")
+      opt.path = value();
+    else if (a == "--connections")
+      opt.connections = std::atoi(value());
+    else if (a == "--rounds")
+      opt.rounds = std::atoi(value());
+    else if (a == "--warmup")
+      opt.warmup = std::atoi(value());
+    else if (a == "--parts-per-segment")
+      opt.partsPerSegment = std::atoi(value());
+    else if (a == "--round-timeout-ms")
+      opt.roundTimeoutMs = std::atoi(value());
+    else {
+      std::fprintf(stderr,
+                   "usage: %s --port N --publish-log FILE [--host 127.0.0.1] [--connections 1000] [--rounds 20]\n"
+                   "       [--warmup 1] [--parts-per-segment 10] [--round-timeout-ms 3000] [--path TARGET]\n",
+                   argv[0]);
+      return 2;
+    }
+  }
+  if (opt.port <= 0 || opt.port > 65535 || opt.publishLog.empty() || opt.connections < 1 || opt.rounds < 1 ||
+      opt.warmup < 0 || opt.partsPerSegment < 1 || opt.roundTimeoutMs < 100) {
+    std::fprintf(stderr, "need --port and --publish-log; counts must be positive\n");
+    return 2;
+  }
+  error_code ec;
+  const auto address = asio::ip::make_address(opt.host, ec);
+  if (ec || !address.is_loopback()) {
+    std::fprintf(stderr, "--host must be a loopback address\n");
+    return 2;
+  }
+  raiseFileLimit(opt.connections);
+
+  asio::io_context ioc(1);
+  int status = 1;
+  asio::co_spawn(ioc, run(opt), [&](std::exception_ptr e, int rc) {
+    if (e) {
+      try {
+        std::rethrow_exception(e);
+      } catch (const std::exception& ex) {
+        std::fprintf(stderr, "error: %s\n", ex.what());
+      }
+      rc = 1;
+    }
+    status = rc;
+    ioc.stop();
+  });
+  ioc.run();
+  return status;
+}
