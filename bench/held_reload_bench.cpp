@@ -26,9 +26,9 @@
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
 
+#include <fcntl.h>
 #include <sys/resource.h>
 #include <time.h>
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -337,8 +337,8 @@ awaitable<int> run(const Options& opt) {
       std::fprintf(stderr, "no EXT-X-PART in the playlist\n");
       co_return 1;
     }
-    const Position next = last->part + 1 < opt.partsPerSegment ? Position{last->msn, last->part + 1}
-                                                                 : Position{last->msn + 1, 0};
+    const Position next =
+        last->part + 1 < opt.partsPerSegment ? Position{last->msn, last->part + 1} : Position{last->msn + 1, 0};
     const std::string target =
         opt.path + "?_HLS_msn=" + std::to_string(next.msn) + "&_HLS_part=" + std::to_string(next.part);
     auto request = std::make_shared<const std::string>("GET " + target + " HTTP/1.1\r\nHost: " + hostHeader +
@@ -365,9 +365,10 @@ awaitable<int> run(const Options& opt) {
     }
     const int64_t cpuEnd = threadCpuUs();
     // The server prints the publication line just after the answers may have left.
-    if (!co_await pollUntil(log, Clock::now() + std::chrono::seconds(1), [&] { return log.timeOf(next).has_value(); })) {
-      std::fprintf(stderr, "round %d: no publication line for part %lld.%d\n", round,
-                   static_cast<long long>(next.msn), next.part);
+    if (!co_await pollUntil(log, Clock::now() + std::chrono::seconds(1),
+                            [&] { return log.timeOf(next).has_value(); })) {
+      std::fprintf(stderr, "round %d: no publication line for part %lld.%d\n", round, static_cast<long long>(next.msn),
+                   next.part);
       failed = true;
       break;
     }
@@ -399,8 +400,8 @@ awaitable<int> run(const Options& opt) {
     if (failed) break;
     const auto shown = lastPart(body0);
     if (!shown || *shown < next) {
-      std::fprintf(stderr, "round %d: the answer does not list part %lld.%d\n", round,
-                   static_cast<long long>(next.msn), next.part);
+      std::fprintf(stderr, "round %d: the answer does not list part %lld.%d\n", round, static_cast<long long>(next.msn),
+                   next.part);
       failed = true;
       break;
     }
@@ -436,8 +437,8 @@ awaitable<int> run(const Options& opt) {
     const auto& r = results[i];
     char part[32];
     std::snprintf(part, sizeof part, "%lld.%d", static_cast<long long>(r.part.msn), r.part.part);
-    std::printf("%5zu %12s %6lld %10.1f %9.2f %9.2f %9.2f %9.2f %11.2f\n", i + 1, part, r.held, r.marginMs,
-                r.firstMs, r.p50Ms, r.p99Ms, r.lastMs, r.clientCpuMs);
+    std::printf("%5zu %12s %6lld %10.1f %9.2f %9.2f %9.2f %9.2f %11.2f\n", i + 1, part, r.held, r.marginMs, r.firstMs,
+                r.p50Ms, r.p99Ms, r.lastMs, r.clientCpuMs);
     lasts.push_back(r.lastMs);
     firsts.push_back(r.firstMs);
     clientCpu.push_back(r.clientCpuMs);
@@ -450,9 +451,10 @@ awaitable<int> run(const Options& opt) {
               percentile(firsts, 50), percentile(allDelays, 50), percentile(allDelays, 99));
   std::printf("client CPU per round (writing %d requests, reading %d answers): p50 %.2f ms\n", opt.connections,
               opt.connections, percentile(clientCpu, 50));
-  std::printf("(held: the server's held-request gauge read after all requests were written; margin: publication "
-              "minus the last write, positive = every request was in before the part; client-cpu: this\n"
-              " single-threaded client's own CPU time per round, a part of the measured delay on a busy machine)\n");
+  std::printf(
+      "(held: the server's held-request gauge read after all requests were written; margin: publication "
+      "minus the last write, positive = every request was in before the part; client-cpu: this\n"
+      " single-threaded client's own CPU time per round, a part of the measured delay on a busy machine)\n");
 
   nlohmann::json j;
   j["bench"] = "held_reload";
