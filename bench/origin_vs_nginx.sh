@@ -75,7 +75,14 @@ trap cleanup EXIT INT TERM
   echo '#EXT-X-RENDITION-REPORT:URI="../720p/index.m3u8",LAST-MSN=881003,LAST-PART=9'
 } >"$SHM/www/playlist.m3u8"
 head -c 102400 /dev/urandom >"$SHM/www/part.m4s"
+# Comparing with Vigil: nginx serves the very bytes Vigil serves, so both
+# answer the same sizes (the synthetic fixtures above are the nginx-only case).
+if [[ -n "$VIGIL_PLAYLIST" ]]; then
+  curl -sf -o "$SHM/www/playlist.m3u8" "$VIGIL_PLAYLIST" || { echo "cannot fetch $VIGIL_PLAYLIST" >&2; exit 1; }
+  curl -sf -o "$SHM/www/part.m4s" "$VIGIL_PART" || { echo "cannot fetch $VIGIL_PART" >&2; exit 1; }
+fi
 PLAYLIST_BYTES=$(stat -c %s "$SHM/www/playlist.m3u8")
+PART_BYTES=$(stat -c %s "$SHM/www/part.m4s")
 
 PORT="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})' 2>/dev/null || echo 18090)"
 sed -e "s|@PREFIX@|$SHM/run|g" -e "s|@ROOT@|$SHM/www|g" -e "s|@PORT@|$PORT|g" \
@@ -139,7 +146,7 @@ report() {
   echo "# origin_vs_nginx: wrk -t$THREADS -c$CONNECTIONS -d${DURATION}s --latency, 127.0.0.1"
   echo "# $(date -u +%Y-%m-%dT%H:%M:%SZ)  $(nproc) cores  $(nginx -v 2>&1 | sed 's/.*: //')  $(wrk -v 2>&1 | head -n 1 | awk '{print $1, $2}')"
   echo "# load average before: $LOAD_BEFORE, after: $(cut -d" " -f1-3 /proc/loadavg)"
-  echo "# fixtures: playlist ${PLAYLIST_BYTES} B, part 102400 B (tmpfs); nginx: 1 worker, sendfile, tcp_nodelay, no tcp_nopush, keepalive, access_log off"
+  echo "# fixtures: playlist ${PLAYLIST_BYTES} B, part ${PART_BYTES} B (tmpfs); nginx: 1 worker, sendfile, tcp_nodelay, no tcp_nopush, keepalive, access_log off"
   printf '%-8s %-9s %12s %10s %8s\n' target object requests/s p99_ms errors
   for row in "${ROWS[@]}"; do
     # shellcheck disable=SC2086
