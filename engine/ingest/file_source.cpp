@@ -127,20 +127,14 @@ int FileSource::frameRateDen() const { return media_ ? media_->frameRate.den : 1
 bool FileSource::hasAudio() const { return media_ && media_->audioIndex >= 0; }
 
 Status FileSource::start(FrameSink* sink) {
-  if (running_) return Status::error("file source already started");
+  if (pacer_.running()) return Status::error("file source already started");
   if (timeline_.empty()) return Status::error("file source: the timeline has no period (begin() not called)");
   if (Status s = open(); !s) return s;
-  pacer_.reset();
-  running_ = true;
-  thread_ = std::thread([this, sink] { run(sink); });
+  pacer_.start([this, sink] { run(sink); });
   return Status::ok();
 }
 
-void FileSource::stop() {
-  pacer_.requestStop();
-  if (thread_.joinable()) thread_.join();
-  running_ = false;
-}
+void FileSource::stop() { pacer_.stop(); }
 
 void FileSource::run(FrameSink* sink) {
   auto logger = log::get("ingest");

@@ -6,11 +6,9 @@
 // takes: fltp, 48 kHz (FileSourceSpec), 1024-sample frames.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "core/timeline.h"
 #include "ingest/frame_source.h"
@@ -55,9 +53,7 @@ class FileSource final : public FrameSource {
   const Timeline timeline_;
   const int64_t maxDurationMs_;
   std::unique_ptr<Media> media_;  // opened by open(), then used only by the thread
-  std::thread thread_;
-  Pacer pacer_;
-  std::atomic<bool> running_{false};
+  Pacer pacer_;                   // the source's thread; stop() interrupts a pacing sleep
 };
 
 }  // namespace vigil::ingest

@@ -1,27 +1,40 @@
-// Wall-clock pacing shared by the sources: sleep until a frame's capture time
-// on the channel timeline, and wake at once when the source is stopped.
+// The thread of a source and its wall-clock pacing: sleep until a frame's
+// capture time on the channel timeline, and wake at once when stopped.
 #pragma once
 
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <functional>
 #include <mutex>
+#include <thread>
 
 namespace vigil::ingest {
 
 class Pacer {
  public:
-  void reset() {
-    std::lock_guard lock(mutex_);
-    stopping_ = false;
+  ~Pacer() { stop(); }
+
+  // Runs body on the source's thread; false if one is already running.
+  bool start(std::function<void()> body) {
+    if (thread_.joinable()) return false;
+    {
+      std::lock_guard lock(mutex_);
+      stopping_ = false;
+    }
+    thread_ = std::thread(std::move(body));
+    return true;
   }
-  void requestStop() {
+  // Wakes a pacing sleep and joins the thread.
+  void stop() {
     {
       std::lock_guard lock(mutex_);
       stopping_ = true;
     }
     wake_.notify_all();
+    if (thread_.joinable()) thread_.join();
   }
+  bool running() const { return thread_.joinable(); }
   bool stopping() const {
     std::lock_guard lock(mutex_);
     return stopping_;
@@ -39,6 +52,7 @@ class Pacer {
   mutable std::mutex mutex_;  // guards stopping_
   std::condition_variable wake_;
   bool stopping_ = false;
+  std::thread thread_;  // started and joined by the owner's thread only
 };
 
 }  // namespace vigil::ingest

@@ -66,7 +66,7 @@ TestSource::TestSource(std::string channelId, TestSourceSpec spec, Timeline time
 TestSource::~TestSource() { stop(); }
 
 Status TestSource::start(FrameSink* sink) {
-  if (running_) return Status::error("test source already started");
+  if (pacer_.running()) return Status::error("test source already started");
   if (timeline_.empty()) return Status::error("test source: the timeline has no period (begin() not called)");
   if (spec_.width <= 0 || spec_.height <= 0 || spec_.frameRateNum <= 0 || spec_.frameRateDen <= 0 ||
       spec_.sampleRate <= 0 || spec_.channels <= 0)
@@ -134,17 +134,11 @@ Status TestSource::start(FrameSink* sink) {
   g->audioSink = *asink;
   graph_ = std::move(g);
 
-  pacer_.reset();
-  running_ = true;
-  thread_ = std::thread([this, sink] { run(sink); });
+  pacer_.start([this, sink] { run(sink); });
   return Status::ok();
 }
 
-void TestSource::stop() {
-  pacer_.requestStop();
-  if (thread_.joinable()) thread_.join();
-  running_ = false;
-}
+void TestSource::stop() { pacer_.stop(); }
 
 void TestSource::run(FrameSink* sink) {
   auto logger = log::get("ingest");

@@ -4,11 +4,9 @@
 // for a channel that has no contribution input yet.
 #pragma once
 
-#include <atomic>
 #include <cstdint>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "core/channel_spec.h"
 #include "core/timeline.h"
@@ -43,9 +41,7 @@ class TestSource final : public FrameSource {
   const int64_t maxDurationMs_;
   std::unique_ptr<Graph> graph_;  // built by start(), then used only by the thread
 
-  std::thread thread_;
-  Pacer pacer_;  // interrupts a pacing sleep on stop()
-  std::atomic<bool> running_{false};
+  Pacer pacer_;  // the source's thread; stop() interrupts a pacing sleep
 };
 
 }  // namespace vigil::ingest
