@@ -1,10 +1,11 @@
 #include "origin/http_session.h"
 
-#include <ctime>
+#include <array>
 
 #include "core/log.h"
 #include "origin/cache_policy.h"
 #include "origin/origin_metrics.h"
+#include "origin/response_head.h"
 
 namespace vigil::origin {
 namespace {
@@ -13,21 +14,6 @@ using Response = http::response<http::span_body<const char>>;
 
 // Beast 1.74 speaks boost::string_view.
 beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
-
-// The Date header changes once a second: format it once a second per thread.
-std::string_view httpDate() {
-  thread_local std::time_t cachedSecond = -1;
-  thread_local char buf[40];
-  thread_local std::size_t len = 0;
-  const std::time_t now = std::time(nullptr);
-  if (now != cachedSecond) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    len = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    cachedSecond = now;
-  }
-  return {buf, len};
-}
 
 // A parse failure that still deserves an answer before closing; 0: just close.
 unsigned statusForReadError(const boost::system::error_code& ec) {
@@ -130,14 +116,27 @@ awaitable<void> HttpSession::run() {
 }
 
 awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {
+  boost::system::error_code ec;
+  stream_.expires_after(ctx_.limits.writeTimeout);
+  if (hasCacheableHead(reply)) {
+    // The hot path: no header fields, no serializer. The shared buffers stay
+    // alive in this frame until the write completes.
+    const Bytes headBytes = cachedHead200(reply, keepAlive);
+    const Bytes date = dateTail();
+    const std::array<asio::const_buffer, 3> buffers{
+        asio::buffer(*headBytes), asio::buffer(*date),
+        head ? asio::const_buffer() : asio::buffer(reply.body->data(), reply.body->size())};
+    co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
   Response res;
   res.version(11);
   res.result(reply.status);
-  res.set(http::field::server, "vigil");
+  res.set(http::field::server, bsv(headers::kServer));
   res.set(http::field::date, bsv(httpDate()));
-  // Browser players (hls.js, dash.js, Shaka) fetch cross-origin.
-  res.set(http::field::access_control_allow_origin, "*");
-  res.set(http::field::access_control_expose_headers, "Age, Date, ETag, Content-Length");
+  res.set(http::field::access_control_allow_origin, bsv(headers::kAllowOrigin));
+  res.set(http::field::access_control_expose_headers, bsv(headers::kExposeHeaders));
   res.set(http::field::cache_control, bsv(cacheControlFor(reply.kind, reply.status)));
   if (!reply.contentType.empty()) res.set(http::field::content_type, bsv(reply.contentType));
   if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, reply.etag);
@@ -157,8 +156,6 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
   // bytes, which `reply` keeps alive until the write completes.
   if (!head && size > 0) res.body() = http::span_body<const char>::value_type(reply.body->data(), size);
 
-  boost::system::error_code ec;
-  stream_.expires_after(ctx_.limits.writeTimeout);
   co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec;
 }

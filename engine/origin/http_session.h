@@ -1,7 +1,9 @@
 // One HTTP/1.1 connection: a coroutine on its own strand reading requests
 // with Beast's parser (a timeout on every read and write), handing them to
 // the Router in order, and writing each Reply as one gathered write (headers
-// and the packager's shared bytes, no copy).
+// and the packager's shared bytes, no copy). A 200 of an object is written
+// with its pre-serialized head (response_head.h); other replies through
+// Beast's serializer.
 #pragma once
 
 #include <atomic>
