@@ -1,4 +1,4 @@
-// One HTTP/1.1 connection: a coroutine on its own strand reading requests
+// One HTTP/1.1 connection: a coroutine on its IO thread reading requests
 // with Beast's parser (a timeout on every read and write), handing them to
 // the Router in order, and writing each Reply as one gathered write (headers
 // and the packager's shared bytes, no copy). A 200 of an object is written
@@ -30,8 +30,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession(tcp::socket socket, SessionContext& ctx);
   ~HttpSession();
 
-  // Spawns the connection coroutine on the socket's strand. onDone runs when
-  // it ends (on that strand).
+  // Spawns the connection coroutine on the socket's io_context (run by one
+  // thread, so no strand is needed). onDone runs when it ends, on that thread.
   void start(std::function<void()> onDone);
   // Any thread: closes the connection if it is waiting for a request
   // (graceful shutdown); a busy connection closes after its response.
@@ -44,7 +44,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   beast::tcp_stream stream_;
   beast::flat_buffer buffer_;
   SessionContext& ctx_;
-  bool idle_ = false;  // strand-only: a read for the next request is pending
+  bool idle_ = false;  // session thread only: a read for the next request is pending
 };
 
 }  // namespace vigil::origin

@@ -13,7 +13,7 @@ std::string WaitRegistry::keyOf(const std::string& channelId, const std::string&
 }
 
 void WaitRegistry::wake(const std::shared_ptr<Waiter>& w) {
-  // The timer belongs to the waiter's strand: cancel it there. The shared_ptr
+  // The timer belongs to the waiter's IO thread: cancel it there. The shared_ptr
   // keeps the timer alive even if the waiter timed out meanwhile.
   asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
 }
