@@ -1,5 +1,6 @@
 #include "origin/http_session.h"
 
+#include <algorithm>
 #include <array>
 
 #include "core/log.h"
@@ -25,10 +26,15 @@ unsigned statusForReadError(const boost::system::error_code& ec) {
   return 400;  // bad method, target, version, field: garbage
 }
 
+std::chrono::steady_clock::duration shortestTimeout(const OriginLimits& l) {
+  return std::min({l.requestReadTimeout, l.keepAliveIdleTimeout, l.writeTimeout});
+}
+
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, SessionContext& ctx)
-    : stream_(std::move(socket)),
+    : socket_(std::move(socket)),
+      deadline_(socket_.get_executor(), shortestTimeout(ctx.limits)),
       buffer_(ctx.limits.maxHeaderBytes * static_cast<std::size_t>(std::max(1, ctx.limits.maxPipelinedRequests))),
       ctx_(ctx) {}
 
@@ -36,7 +42,8 @@ HttpSession::~HttpSession() = default;
 
 void HttpSession::start(std::function<void()> onDone) {
   auto self = shared_from_this();
-  asio::co_spawn(stream_.get_executor(), run(), [self, onDone = std::move(onDone)](std::exception_ptr e) {
+  asio::co_spawn(socket_.get_executor(), deadline_.watch(socket_), [self](std::exception_ptr) {});
+  asio::co_spawn(socket_.get_executor(), run(), [self, onDone = std::move(onDone)](std::exception_ptr e) {
     if (e) {
       try {
         std::rethrow_exception(e);
@@ -51,8 +58,9 @@ void HttpSession::start(std::function<void()> onDone) {
 }
 
 void HttpSession::closeIfIdle() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_) self->stream_.cancel();
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ec;
+    if (self->idle_) self->socket_.cancel(ec);
   });
 }
 
@@ -67,12 +75,14 @@ awaitable<void> HttpSession::run() {
       parser.body_limit(0);  // GET/HEAD/OPTIONS carry no body
       // Time to the complete request: the read timeout for the first request
       // or one already under way, the idle timeout between requests.
-      stream_.expires_after(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
+      deadline_.expiresAfter(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
                                                         : ctx_.limits.keepAliveIdleTimeout);
       idle_ = true;
-      co_await http::async_read(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read(socket_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
       idle_ = false;
       first = false;
+      deadline_.disarm();  // the router bounds holds itself
+      if (ec && deadline_.expired()) break;  // timed out: just close
       if (ec) {
         if (const unsigned status = statusForReadError(ec); status != 0) {
           Reply r;
@@ -111,13 +121,14 @@ awaitable<void> HttpSession::run() {
   } catch (const std::exception& e) {
     log::get("origin")->warn("connection aborted: {}", e.what());
   }
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.close();
+  deadline_.stop();
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  socket_.close(ec);
 }
 
 awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {
   boost::system::error_code ec;
-  stream_.expires_after(ctx_.limits.writeTimeout);
+  deadline_.expiresAfter(ctx_.limits.writeTimeout);
   if (hasCacheableHead(reply)) {
     // The hot path: no header fields, no serializer. The shared buffers stay
     // alive in this frame until the write completes.
@@ -126,7 +137,7 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
     const std::array<asio::const_buffer, 3> buffers{
         asio::buffer(*headBytes), asio::buffer(*date),
         head ? asio::const_buffer() : asio::buffer(reply.body->data(), reply.body->size())};
-    co_await asio::async_write(stream_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
   }
 
@@ -156,7 +167,7 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
   // bytes, which `reply` keeps alive until the write completes.
   if (!head && size > 0) res.body() = http::span_body<const char>::value_type(reply.body->data(), size);
 
-  co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+  co_await http::async_write(socket_, res, asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec;
 }
 

@@ -13,6 +13,7 @@
 #include "origin/asio.h"
 #include "origin/origin.h"
 #include "origin/router.h"
+#include "origin/session_deadline.h"
 
 namespace vigil::origin {
 
@@ -41,7 +42,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   awaitable<void> run();
   awaitable<bool> write(const Reply& reply, bool head, bool keepAlive);
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  SessionDeadline deadline_;  // every read and write timeout, one timer
   beast::flat_buffer buffer_;
   SessionContext& ctx_;
   bool idle_ = false;  // session thread only: a read for the next request is pending
