@@ -1,10 +1,12 @@
 #include "origin/http_session.h"
 
-#include <ctime>
+#include <algorithm>
+#include <array>
 
 #include "core/log.h"
 #include "origin/cache_policy.h"
 #include "origin/origin_metrics.h"
+#include "origin/response_head.h"
 
 namespace vigil::origin {
 namespace {
@@ -13,21 +15,6 @@ using Response = http::response<http::span_body<const char>>;
 
 // Beast 1.74 speaks boost::string_view.
 beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
-
-// The Date header changes once a second: format it once a second per thread.
-std::string_view httpDate() {
-  thread_local std::time_t cachedSecond = -1;
-  thread_local char buf[40];
-  thread_local std::size_t len = 0;
-  const std::time_t now = std::time(nullptr);
-  if (now != cachedSecond) {
-    std::tm tm{};
-    gmtime_r(&now, &tm);
-    len = std::strftime(buf, sizeof buf, "%a, %d %b %Y %H:%M:%S GMT", &tm);
-    cachedSecond = now;
-  }
-  return {buf, len};
-}
 
 // A parse failure that still deserves an answer before closing; 0: just close.
 unsigned statusForReadError(const boost::system::error_code& ec) {
@@ -39,10 +26,15 @@ unsigned statusForReadError(const boost::system::error_code& ec) {
   return 400;  // bad method, target, version, field: garbage
 }
 
+std::chrono::steady_clock::duration shortestTimeout(const OriginLimits& l) {
+  return std::min({l.requestReadTimeout, l.keepAliveIdleTimeout, l.writeTimeout});
+}
+
 }  // namespace
 
 HttpSession::HttpSession(tcp::socket socket, SessionContext& ctx)
-    : stream_(std::move(socket)),
+    : socket_(std::move(socket)),
+      deadline_(socket_.get_executor(), shortestTimeout(ctx.limits)),
       buffer_(ctx.limits.maxHeaderBytes * static_cast<std::size_t>(std::max(1, ctx.limits.maxPipelinedRequests))),
       ctx_(ctx) {}
 
@@ -50,7 +42,8 @@ HttpSession::~HttpSession() = default;
 
 void HttpSession::start(std::function<void()> onDone) {
   auto self = shared_from_this();
-  asio::co_spawn(stream_.get_executor(), run(), [self, onDone = std::move(onDone)](std::exception_ptr e) {
+  asio::co_spawn(socket_.get_executor(), deadline_.watch(socket_), [self](std::exception_ptr) {});
+  asio::co_spawn(socket_.get_executor(), run(), [self, onDone = std::move(onDone)](std::exception_ptr e) {
     if (e) {
       try {
         std::rethrow_exception(e);
@@ -65,8 +58,9 @@ void HttpSession::start(std::function<void()> onDone) {
 }
 
 void HttpSession::closeIfIdle() {
-  asio::post(stream_.get_executor(), [self = shared_from_this()] {
-    if (self->idle_) self->stream_.cancel();
+  asio::post(socket_.get_executor(), [self = shared_from_this()] {
+    boost::system::error_code ec;
+    if (self->idle_) self->socket_.cancel(ec);
   });
 }
 
@@ -81,12 +75,14 @@ awaitable<void> HttpSession::run() {
       parser.body_limit(0);  // GET/HEAD/OPTIONS carry no body
       // Time to the complete request: the read timeout for the first request
       // or one already under way, the idle timeout between requests.
-      stream_.expires_after(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
+      deadline_.expiresAfter(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
                                                         : ctx_.limits.keepAliveIdleTimeout);
       idle_ = true;
-      co_await http::async_read(stream_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read(socket_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
       idle_ = false;
       first = false;
+      deadline_.disarm();  // the router bounds holds itself
+      if (ec && deadline_.expired()) break;  // timed out: just close
       if (ec) {
         if (const unsigned status = statusForReadError(ec); status != 0) {
           Reply r;
@@ -125,19 +121,33 @@ awaitable<void> HttpSession::run() {
   } catch (const std::exception& e) {
     log::get("origin")->warn("connection aborted: {}", e.what());
   }
-  stream_.socket().shutdown(tcp::socket::shutdown_send, ec);
-  stream_.close();
+  deadline_.stop();
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  socket_.close(ec);
 }
 
 awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {
+  boost::system::error_code ec;
+  deadline_.expiresAfter(ctx_.limits.writeTimeout);
+  if (hasCacheableHead(reply)) {
+    // The hot path: no header fields, no serializer. The shared buffers stay
+    // alive in this frame until the write completes.
+    const Bytes headBytes = cachedHead200(reply, keepAlive);
+    const Bytes date = dateTail();
+    const std::array<asio::const_buffer, 3> buffers{
+        asio::buffer(*headBytes), asio::buffer(*date),
+        head ? asio::const_buffer() : asio::buffer(reply.body->data(), reply.body->size())};
+    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
+  }
+
   Response res;
   res.version(11);
   res.result(reply.status);
-  res.set(http::field::server, "vigil");
+  res.set(http::field::server, bsv(headers::kServer));
   res.set(http::field::date, bsv(httpDate()));
-  // Browser players (hls.js, dash.js, Shaka) fetch cross-origin.
-  res.set(http::field::access_control_allow_origin, "*");
-  res.set(http::field::access_control_expose_headers, "Age, Date, ETag, Content-Length");
+  res.set(http::field::access_control_allow_origin, bsv(headers::kAllowOrigin));
+  res.set(http::field::access_control_expose_headers, bsv(headers::kExposeHeaders));
   res.set(http::field::cache_control, bsv(cacheControlFor(reply.kind, reply.status)));
   if (!reply.contentType.empty()) res.set(http::field::content_type, bsv(reply.contentType));
   if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, reply.etag);
@@ -157,9 +167,7 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
   // bytes, which `reply` keeps alive until the write completes.
   if (!head && size > 0) res.body() = http::span_body<const char>::value_type(reply.body->data(), size);
 
-  boost::system::error_code ec;
-  stream_.expires_after(ctx_.limits.writeTimeout);
-  co_await http::async_write(stream_, res, asio::redirect_error(asio::use_awaitable, ec));
+  co_await http::async_write(socket_, res, asio::redirect_error(asio::use_awaitable, ec));
   co_return !ec;
 }
 

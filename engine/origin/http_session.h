@@ -1,7 +1,9 @@
-// One HTTP/1.1 connection: a coroutine on its own strand reading requests
+// One HTTP/1.1 connection: a coroutine on its IO thread reading requests
 // with Beast's parser (a timeout on every read and write), handing them to
 // the Router in order, and writing each Reply as one gathered write (headers
-// and the packager's shared bytes, no copy).
+// and the packager's shared bytes, no copy). A 200 of an object is written
+// with its pre-serialized head (response_head.h); other replies through
+// Beast's serializer.
 #pragma once
 
 #include <atomic>
@@ -11,6 +13,7 @@
 #include "origin/asio.h"
 #include "origin/origin.h"
 #include "origin/router.h"
+#include "origin/session_deadline.h"
 
 namespace vigil::origin {
 
@@ -28,8 +31,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   HttpSession(tcp::socket socket, SessionContext& ctx);
   ~HttpSession();
 
-  // Spawns the connection coroutine on the socket's strand. onDone runs when
-  // it ends (on that strand).
+  // Spawns the connection coroutine on the socket's io_context (run by one
+  // thread, so no strand is needed). onDone runs when it ends, on that thread.
   void start(std::function<void()> onDone);
   // Any thread: closes the connection if it is waiting for a request
   // (graceful shutdown); a busy connection closes after its response.
@@ -39,10 +42,11 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   awaitable<void> run();
   awaitable<bool> write(const Reply& reply, bool head, bool keepAlive);
 
-  beast::tcp_stream stream_;
+  tcp::socket socket_;
+  SessionDeadline deadline_;  // every read and write timeout, one timer
   beast::flat_buffer buffer_;
   SessionContext& ctx_;
-  bool idle_ = false;  // strand-only: a read for the next request is pending
+  bool idle_ = false;  // session thread only: a read for the next request is pending
 };
 
 }  // namespace vigil::origin

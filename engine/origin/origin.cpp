@@ -21,8 +21,8 @@ namespace vigil::origin {
 struct Origin::Impl final : package::PublishObserver {
   explicit Impl(OriginConfig c)
       : config(std::move(c)),
-        ioc(std::max(1, config.ioThreads)),
-        acceptor(asio::make_strand(ioc)),
+        iocs(makeContexts(std::max(1, config.ioThreads))),
+        acceptor(iocs.front()->get_executor()),
         router(channels, waits, metrics, assets,
                TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
         sessionContext{router, metrics, config.limits, stopping} {}
@@ -31,15 +31,26 @@ struct Origin::Impl final : package::PublishObserver {
   void onPublished(const std::string& channelId, const std::string& renditionId,
                    package::PlaylistPosition pos) override {
     if (stopping.load(std::memory_order_relaxed)) return;  // nobody is held any more
-    asio::post(ioc, [this, channelId, renditionId, pos] { waits.notify(channelId, renditionId, pos); });
+    asio::post(*iocs.front(), [this, channelId, renditionId, pos] { waits.notify(channelId, renditionId, pos); });
+  }
+
+  // One io_context per IO thread, each run by its thread alone: a connection
+  // lives on one thread, so it needs no strand, and its executor is small
+  // enough for Asio's type-erased executor to hold without an allocation
+  // per asynchronous operation (a strand's is not).
+  static std::vector<std::unique_ptr<asio::io_context>> makeContexts(int n) {
+    std::vector<std::unique_ptr<asio::io_context>> v;
+    for (int i = 0; i < n; ++i) v.push_back(std::make_unique<asio::io_context>(1));
+    return v;
   }
 
   awaitable<void> acceptLoop();
   void track(const std::shared_ptr<HttpSession>& s);
 
   OriginConfig config;
-  asio::io_context ioc;
-  tcp::acceptor acceptor;  // on its own strand
+  std::vector<std::unique_ptr<asio::io_context>> iocs;
+  tcp::acceptor acceptor;  // used by the accept loop only, on iocs[0]
+  std::size_t nextContext = 0;  // accept loop only: round-robin over iocs
   ChannelRegistry channels;
   WaitRegistry waits;
   OriginMetrics metrics;
@@ -48,7 +59,7 @@ struct Origin::Impl final : package::PublishObserver {
   std::atomic<bool> stopping{false};
   SessionContext sessionContext;
   std::vector<std::thread> threads;
-  std::optional<asio::executor_work_guard<asio::io_context::executor_type>> work;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
   std::atomic<uint16_t> boundPort{0};
   bool started = false;  // start()/stop() are called from the owner's thread
   bool stopped = false;
@@ -73,8 +84,8 @@ awaitable<void> Origin::Impl::acceptLoop() {
   asio::steady_timer backoff(acceptor.get_executor());
   for (;;) {
     boost::system::error_code ec;
-    tcp::socket socket =
-        co_await acceptor.async_accept(asio::make_strand(ioc), asio::redirect_error(asio::use_awaitable, ec));
+    asio::io_context& home = *iocs[nextContext++ % iocs.size()];
+    tcp::socket socket = co_await acceptor.async_accept(home, asio::redirect_error(asio::use_awaitable, ec));
     if (stopping.load() || ec == asio::error::operation_aborted) break;
     if (ec) {
       // EMFILE and friends: back off instead of spinning on the error.
@@ -116,16 +127,16 @@ Status Origin::start() {
   }
   d.boundPort = d.acceptor.local_endpoint(ec).port();
   d.started = true;
-  d.work.emplace(d.ioc.get_executor());
+  for (auto& ioc : d.iocs) d.work.push_back(asio::make_work_guard(*ioc));
   asio::co_spawn(d.acceptor.get_executor(), d.acceptLoop(), [](std::exception_ptr e) {
     if (e) log::get("origin")->error("accept loop ended by an exception");
   });
-  for (int i = 0; i < std::max(1, d.config.ioThreads); ++i) {
-    d.threads.emplace_back([&d] {
+  for (auto& ioc : d.iocs) {
+    d.threads.emplace_back([&ioc = *ioc] {
       // No exception may escape a thread: log and keep serving.
       for (;;) {
         try {
-          d.ioc.run();
+          ioc.run();
           return;
         } catch (const std::exception& e) {
           log::get("origin")->error("io thread: {}", e.what());
@@ -157,7 +168,7 @@ void Origin::stop() {
   }
   // Busy connections finish their response (bounded by the write timeout),
   // then close; run() returns once no connection is left.
-  d.work.reset();
+  d.work.clear();
   for (auto& t : d.threads) t.join();
   d.threads.clear();
   log::get("origin")->info("stopped");

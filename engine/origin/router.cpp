@@ -296,8 +296,11 @@ awaitable<Reply> Router::serveMediaPlaylist(const std::shared_ptr<package::Chann
   const PlaylistPosition wakeAt = d.part ? want : PlaylistPosition{msn, 0};
   metrics_.heldBegin();
   bool ok = false;
+  // One reference fits std::function's inline buffer; the lambda's own
+  // captures would not (an allocation per held request).
+  const std::function<bool()> ready = [&satisfied] { return satisfied(); };
   for (;;) {
-    const auto outcome = co_await waits_.wait(p->channelId(), rendition, wakeAt, deadline, satisfied);
+    const auto outcome = co_await waits_.wait(p->channelId(), rendition, wakeAt, deadline, ready);
     if (satisfied()) {
       ok = true;
       break;
@@ -338,8 +341,9 @@ awaitable<Reply> Router::serveMedia(const std::shared_ptr<package::ChannelPackag
       return found.availability != Availability::Pending;
     };
     metrics_.heldBegin();
+    const std::function<bool()> ready = [&settled] { return settled(); };
     for (;;) {
-      const auto outcome = co_await waits_.wait(p->channelId(), obj.rendition, wakeAt, deadline, settled);
+      const auto outcome = co_await waits_.wait(p->channelId(), obj.rendition, wakeAt, deadline, ready);
       if (settled() || outcome != WaitRegistry::Outcome::Woken || Clock::now() >= deadline) break;
       if (channels_.find(p->channelId()) != p) break;
     }

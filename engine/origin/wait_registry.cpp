@@ -13,8 +13,15 @@ std::string WaitRegistry::keyOf(const std::string& channelId, const std::string&
 }
 
 void WaitRegistry::wake(const std::shared_ptr<Waiter>& w) {
-  // The timer belongs to the waiter's strand: cancel it there. The shared_ptr
-  // keeps the timer alive even if the waiter timed out meanwhile.
+  // The timer belongs to the waiter's IO thread (one io_context each). Already
+  // on it, as for every waiter with one IO thread: cancel at once, sparing a
+  // thousand waiters a hop each through the queue. Else cancel it there; the
+  // shared_ptr keeps the timer alive even if the waiter timed out meanwhile.
+  const auto* home = w->timer.get_executor().target<asio::io_context::executor_type>();
+  if (home && home->running_in_this_thread()) {
+    w->timer.cancel();
+    return;
+  }
   asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
 }
 

@@ -3,7 +3,7 @@
 //
 // A publish wakes exactly the waiters whose position has been reached: each
 // waiter is a coroutine parked on its own steady_timer (set to its deadline),
-// and the wake-up cancels that timer on the waiter's strand. No polling, no
+// and the wake-up cancels that timer on the waiter's own thread. No polling, no
 // per-publish scan of waiters that are not due; 1,000 waiters of a rendition
 // are a thousand posted cancels. A woken waiter re-checks the packager itself,
 // so a spurious wake is harmless.
@@ -30,7 +30,7 @@ class WaitRegistry {
   // rendition is published, `deadline` passes, or shutdown(). `ready` is
   // checked after registering and before parking, so a publish that lands
   // between the caller's own check and the registration is never lost (it
-  // returns Woken at once). Call from the coroutine's own executor (strand).
+  // returns Woken at once). Call from the coroutine's own executor.
   awaitable<Outcome> wait(const std::string& channelId, const std::string& renditionId,
                           package::PlaylistPosition wakeAt, std::chrono::steady_clock::time_point deadline,
                           const std::function<bool()>& ready);

@@ -215,6 +215,18 @@ class TstOriginHttp : public QObject {
     QVERIFY(stillServes());
   }
 
+  void idleKeepAliveIsClosedAtItsOwnTimeout() {
+    // The idle timeout (1 s here) is longer than the read timeout (400 ms):
+    // the connection's one timer must honour each, not the shortest.
+    Connection c(port_, std::chrono::milliseconds(3000));
+    auto res = c.get("/healthz");
+    QVERIFY(res && res->result_int() == 200);
+    QElapsedTimer t;
+    t.start();
+    QVERIFY(c.closedByPeer());
+    QVERIFY2(t.elapsed() >= 900 && t.elapsed() < 2500, QByteArray::number(t.elapsed()));
+  }
+
   void slowHeaderTrickleIsCutOff() {
     Connection c(port_, std::chrono::milliseconds(3000));
     c.sendRaw("GET /healthz HTTP/1.1\r\n");

@@ -9,6 +9,7 @@
 #include <boost/asio/co_spawn.hpp>
 #include <boost/asio/detached.hpp>
 #include <boost/asio/use_awaitable.hpp>
+#include <ctime>
 #include <set>
 #include <thread>
 
@@ -274,6 +275,59 @@ class TstOriginLive : public QObject {
     QCOMPARE(str((*head)[http::field::content_length]), std::to_string(FakeChannel::partBytes("v0", 103, 0).size()));
     QVERIFY(head->body().empty());
     QCOMPARE(c.get("/live/news1/v0/part_103_0.m4s")->body(), FakeChannel::partBytes("v0", 103, 0));
+  }
+
+  void preSerializedHeadsCarryEveryHeader() {
+    // 200s of packager objects take the pre-serialized path: GET and HEAD,
+    // keep-alive and close must carry every header, once, with a fresh Date.
+    const std::vector<http::field> expected = {
+        http::field::server,        http::field::date,         http::field::access_control_allow_origin,
+        http::field::cache_control, http::field::content_type, http::field::access_control_expose_headers,
+        http::field::etag,          http::field::content_length};
+    auto checkHeaders = [&](const Response& r, std::size_t length) {
+      QCOMPARE(r.result_int(), 200u);
+      QCOMPARE(r.version(), 11u);
+      for (auto f : expected) QVERIFY2(r.count(f) == 1, std::string(http::to_string(f)).c_str());
+      QCOMPARE(str(r[http::field::content_length]), std::to_string(length));
+      QCOMPARE(str(r[http::field::access_control_allow_origin]), std::string("*"));
+      QCOMPARE(str(r[http::field::access_control_expose_headers]), std::string("Age, Date, ETag, Content-Length"));
+      std::tm tm{};
+      const std::string date = str(r[http::field::date]);
+      QVERIFY2(strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) != nullptr, date.c_str());
+      QVERIFY2(std::abs(static_cast<long>(timegm(&tm) - std::time(nullptr))) <= 2, date.c_str());
+    };
+    for (const std::string& t :
+         std::vector<std::string>{"/live/news1/v0/part_103_0.m4s", "/live/news1/a0/init.mp4",
+                                  playlistTarget("news1", "v0"), "/live/news1/master.m3u8"}) {
+      Connection c(port_);
+      auto get = c.get(t);
+      QVERIFY2(get, t.c_str());
+      checkHeaders(*get, get->body().size());
+      QVERIFY(!get->body().empty());
+      QVERIFY(get->keep_alive());
+      QVERIFY(get->find(http::field::connection) == get->end());
+      // HEAD: the same head on the same connection, no body, still in sync.
+      auto head = c.request(http::verb::head, t);
+      QVERIFY(head);
+      checkHeaders(*head, get->body().size());
+      QVERIFY(head->body().empty());
+      for (auto f : expected)
+        if (f != http::field::date) QCOMPARE(str((*head)[f]), str((*get)[f]));
+      // 304 is not pre-serialized and still validates.
+      auto notModified = c.request(http::verb::get, t, {{"If-None-Match", str((*get)[http::field::etag])}});
+      QVERIFY(notModified);
+      QCOMPARE(notModified->result_int(), 304u);
+      QCOMPARE(str((*notModified)[http::field::etag]), str((*get)[http::field::etag]));
+      QVERIFY(notModified->body().empty());
+      // Connection: close is answered with it, the same body, then a close.
+      auto closing = c.request(http::verb::get, t, {{"Connection", "close"}});
+      QVERIFY(closing);
+      checkHeaders(*closing, get->body().size());
+      QVERIFY(!closing->keep_alive());
+      QCOMPARE(str((*closing)[http::field::connection]), std::string("close"));
+      QCOMPARE(closing->body(), get->body());
+      QVERIFY(c.closedByPeer());
+    }
   }
 
   void blockingReloadAlreadyAvailableAnswersAtOnce() {
