@@ -76,12 +76,12 @@ awaitable<void> HttpSession::run() {
       // Time to the complete request: the read timeout for the first request
       // or one already under way, the idle timeout between requests.
       deadline_.expiresAfter(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
-                                                        : ctx_.limits.keepAliveIdleTimeout);
+                                                         : ctx_.limits.keepAliveIdleTimeout);
       idle_ = true;
       co_await http::async_read(socket_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
       idle_ = false;
       first = false;
-      deadline_.disarm();  // the router bounds holds itself
+      deadline_.disarm();                    // the router bounds holds itself
       if (ec && deadline_.expired()) break;  // timed out: just close
       if (ec) {
         if (const unsigned status = statusForReadError(ec); status != 0) {

@@ -49,7 +49,7 @@ struct Origin::Impl final : package::PublishObserver {
 
   OriginConfig config;
   std::vector<std::unique_ptr<asio::io_context>> iocs;
-  tcp::acceptor acceptor;  // used by the accept loop only, on iocs[0]
+  tcp::acceptor acceptor;       // used by the accept loop only, on iocs[0]
   std::size_t nextContext = 0;  // accept loop only: round-robin over iocs
   ChannelRegistry channels;
   WaitRegistry waits;

@@ -281,8 +281,8 @@ class TstOriginLive : public QObject {
     // 200s of packager objects take the pre-serialized path: GET and HEAD,
     // keep-alive and close must carry every header, once, with a fresh Date.
     const std::vector<http::field> expected = {
-        http::field::server,        http::field::date,         http::field::access_control_allow_origin,
-        http::field::cache_control, http::field::content_type, http::field::access_control_expose_headers,
+        http::field::server,        http::field::date,          http::field::access_control_allow_origin,
+        http::field::cache_control, http::field::content_type,  http::field::access_control_expose_headers,
         http::field::etag,          http::field::content_length};
     auto checkHeaders = [&](const Response& r, std::size_t length) {
       QCOMPARE(r.result_int(), 200u);
@@ -296,9 +296,8 @@ class TstOriginLive : public QObject {
       QVERIFY2(strptime(date.c_str(), "%a, %d %b %Y %H:%M:%S GMT", &tm) != nullptr, date.c_str());
       QVERIFY2(std::abs(static_cast<long>(timegm(&tm) - std::time(nullptr))) <= 2, date.c_str());
     };
-    for (const std::string& t :
-         std::vector<std::string>{"/live/news1/v0/part_103_0.m4s", "/live/news1/a0/init.mp4",
-                                  playlistTarget("news1", "v0"), "/live/news1/master.m3u8"}) {
+    for (const std::string& t : std::vector<std::string>{"/live/news1/v0/part_103_0.m4s", "/live/news1/a0/init.mp4",
+                                                         playlistTarget("news1", "v0"), "/live/news1/master.m3u8"}) {
       Connection c(port_);
       auto get = c.get(t);
       QVERIFY2(get, t.c_str());
