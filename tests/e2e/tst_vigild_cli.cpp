@@ -1,3 +1,5 @@
+#include <QJsonDocument>
+#include <QJsonObject>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -48,6 +50,25 @@ class TstVigildCli : public QObject {
     Vigild d;
     QVERIFY2(d.start(dir.path(), {"--config", sourceDir() + "/packaging/vigil.example.json"}), qPrintable(d.log()));
     QCOMPARE(d.terminate(), 0);
+  }
+
+  void jsonLogLinesAreJson() {
+    QTemporaryDir dir;
+    Vigild d;
+    QVERIFY2(d.start(dir.path(), {"--demo", "--log-format", "json"}), qPrintable(d.log()));
+    QTest::qWait(1500);  // let the pipeline and FFmpeg log too
+    QCOMPARE(d.terminate(), 0);
+    int lines = 0;
+    for (const QString& line : d.log().split('\n', Qt::SkipEmptyParts)) {
+      QJsonParseError err{};
+      const auto doc = QJsonDocument::fromJson(line.toUtf8(), &err);
+      QVERIFY2(err.error == QJsonParseError::NoError && doc.isObject(), qPrintable(line));
+      for (const char* key : {"time", "level", "component", "msg"})
+        QVERIFY2(doc.object().contains(key), qPrintable(line));
+      ++lines;
+    }
+    QVERIFY(lines >= 5);
+    QVERIFY(d.log().contains("stopped cleanly"));
   }
 
   void refusesAnOccupiedPort() {
