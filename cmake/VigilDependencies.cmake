@@ -20,3 +20,9 @@ find_package(Boost 1.74 REQUIRED COMPONENTS system)
 if(VIGIL_BUILD_TESTS OR VIGIL_BUILD_UI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
 endif()
+
+# libsrt (Debian: libsrt-openssl-dev) as the imported target SRT::srt.
+if(NOT TARGET SRT::srt)
+  pkg_check_modules(SRT REQUIRED IMPORTED_TARGET GLOBAL srt)
+  add_library(SRT::srt ALIAS PkgConfig::SRT)
+endif()
