@@ -17,9 +17,23 @@ namespace {
 
 constexpr int kIoBufferBytes = 64 * 1024;
 
+// The demuxer's view of the queue, with a budget: libavformat's MPEG-TS
+// demuxer skips bytes it cannot sync on without returning, so garbage would
+// be read for as long as its publisher sends it. A feed that yields no packet
+// within the budget is declared invalid instead.
+struct QueueReader {
+  SessionQueue* queue;
+  int64_t budgetBytes;
+  int64_t sinceLastPacket = 0;
+};
+
 int readFromQueue(void* opaque, uint8_t* buf, int size) {
-  const int n = static_cast<SessionQueue*>(opaque)->read(buf, size);
-  return n > 0 ? n : n == 0 ? AVERROR_EOF : AVERROR_EXIT;
+  auto* r = static_cast<QueueReader*>(opaque);
+  const int n = r->queue->read(buf, size);
+  if (n < 0) return AVERROR_EXIT;
+  if (n == 0) return AVERROR_EOF;
+  if ((r->sinceLastPacket += n) > r->budgetBytes) return AVERROR_INVALIDDATA;
+  return n;
 }
 
 }  // namespace
@@ -108,7 +122,10 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   // (declared first), which does not free a custom pb.
   auto* buffer = static_cast<uint8_t*>(av_malloc(kIoBufferBytes));
   if (!buffer) return Status::error("out of memory");
-  av::IoContextPtr io(avio_alloc_context(buffer, kIoBufferBytes, 0, &feed_->queue, &readFromQueue, nullptr, nullptr));
+  // Probing must find the programme within a few probe sizes; after it,
+  // one packet is at most a large PES.
+  QueueReader reader{&feed_->queue, std::max<int64_t>(4 * options_.probeSizeBytes, 1 << 20)};
+  av::IoContextPtr io(avio_alloc_context(buffer, kIoBufferBytes, 0, &reader, &readFromQueue, nullptr, nullptr));
   if (!io) {
     av_free(buffer);
     return Status::error("out of memory");
@@ -125,7 +142,8 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   if (err < 0) return av::error("open MPEG-TS", err);
   av::InputFormatContextPtr fmt(raw);
   err = avformat_find_stream_info(raw, nullptr);
-  if (err < 0 && raw->nb_streams == 0) return Status::error("no MPEG-TS program in the feed (garbage or not a TS?)");
+  if (err < 0 && (raw->nb_streams == 0 || err == AVERROR_INVALIDDATA))
+    return Status::error("no MPEG-TS program in the feed (garbage or not a TS?)");
   if (err < 0) return av::error("probe MPEG-TS", err);
   if (pacer_.stopping()) return Status::ok();
 
@@ -220,9 +238,11 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
       av_frame_unref(frame.get());
     }
   };
+  reader.budgetBytes = options_.maxBytesWithoutPacket;
   for (;;) {
     err = av_read_frame(raw, packet.get());
     if (err < 0) break;
+    reader.sinceLastPacket = 0;
     if (packet->stream_index == videoIndex)
       decode(videoDecoder.get(), packet.get(), true);
     else if (audioDecoder && packet->stream_index == audioIndex)
@@ -235,6 +255,8 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   // partial last AAC frame is dropped (the next session anchors its audio anew).
   decode(videoDecoder.get(), nullptr, true);
   if (audioDecoder) decode(audioDecoder.get(), nullptr, false);
+  if (err == AVERROR_INVALIDDATA)
+    return Status::error("no MPEG-TS packet in the last " + std::to_string(reader.budgetBytes) + " bytes (garbage?)");
   if (err != AVERROR_EOF) return av::error("read MPEG-TS", err);
   if (grid.framesPlaced() == 0) return Status::error("the feed ended before its first video frame");
   return Status::ok();

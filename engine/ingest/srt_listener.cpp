@@ -332,8 +332,10 @@ void SrtListener::run() {
   }
 }
 
+// One per call: the listener's epoll event is level-triggered, so another
+// pending caller reports it again (and a loop would end in an error libsrt logs).
 void SrtListener::acceptPending() {
-  for (;;) {
+  {
     sockaddr_storage peer{};
     int peerLen = sizeof peer;
     const SRTSOCKET s = srt_accept(handles_->listener.get(), reinterpret_cast<sockaddr*>(&peer), &peerLen);
@@ -352,7 +354,7 @@ void SrtListener::acceptPending() {
       }
       if (it != admitted_.end()) admitted_.erase(it);
     }
-    if (!session->input) continue;  // its input was removed meanwhile: the Socket closes it
+    if (!session->input) return;  // its input was removed meanwhile: the Socket closes it
     const int events = SRT_EPOLL_IN | SRT_EPOLL_ERR;
     if (srt_epoll_add_usock(handles_->epoll.get(), s, &events) < 0) {
       log::get("ingest")->error("[srt {}] epoll: {}",
@@ -361,7 +363,7 @@ void SrtListener::acceptPending() {
       std::lock_guard lock(mutex_);
       session->input->publisher = SRT_INVALID_SOCK;
       session->input->accepted = false;
-      continue;
+      return;
     }
     const auto& spec = session->input->spec;
     log::get("ingest")->info("[srt {}] publisher {} connected", keyText(spec.channelId, spec.inputId),
