@@ -134,7 +134,8 @@ void SrtListener::stop() {
   thread_.join();
   {
     std::lock_guard delivery(deliveryMutex_);
-    for (auto& [sock, session] : sessions_) session->sink->onPublisherGone();
+    for (auto& [sock, session] : sessions_)
+      if (!session->input->removed) session->sink->onPublisherGone();
   }
   {
     std::lock_guard lock(mutex_);
