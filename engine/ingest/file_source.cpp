@@ -2,37 +2,10 @@
 
 #include <algorithm>
 
-extern "C" {
-#include <libavfilter/buffersink.h>
-#include <libavfilter/buffersrc.h>
-#include <libavutil/channel_layout.h>
-#include <libavutil/mathematics.h>
-}
-
 #include "core/log.h"
-#include "core/media_types.h"
-#include "ingest/av_handles.h"
+#include "ingest/decode_rebase.h"
 
 namespace vigil::ingest {
-namespace {
-
-constexpr int kAudioFrameSamples = 1024;  // one AAC frame
-constexpr AVRational kTimeline{1, static_cast<int>(kTimelineHz)};
-
-Result<av::CodecContextPtr> openDecoder(const AVStream* st) {
-  const AVCodec* codec = avcodec_find_decoder(st->codecpar->codec_id);
-  if (!codec) return Status::error(std::string("no decoder for ") + avcodec_get_name(st->codecpar->codec_id));
-  av::CodecContextPtr c(avcodec_alloc_context3(codec));
-  if (!c) return Status::error("out of memory");
-  int err = avcodec_parameters_to_context(c.get(), st->codecpar);
-  if (err < 0) return av::error("decoder parameters", err);
-  c->pkt_timebase = st->time_base;
-  c->thread_count = 1;  // the encoders need the cores more than the decoder
-  if ((err = avcodec_open2(c.get(), codec, nullptr)) < 0) return av::error("open decoder", err);
-  return c;
-}
-
-}  // namespace
 
 struct FileSource::Media {
   av::InputFormatContextPtr format;
@@ -42,46 +15,7 @@ struct FileSource::Media {
   av::CodecContextPtr audioDecoder;
   AVRational frameRate{0, 1};
   int64_t originPts = 0;  // the video stream's start time: timeline start of every loop
-  // Audio normaliser: decoder output -> fltp, spec rate and channels, 1024-sample frames.
-  av::FilterGraphPtr audioGraph;
-  AVFilterContext* audioIn = nullptr;   // owned by audioGraph
-  AVFilterContext* audioOut = nullptr;  // owned by audioGraph
-
-  Status buildAudioGraph(const FileSourceSpec& spec) {
-    audioGraph.reset(avfilter_graph_alloc());
-    if (!audioGraph) return Status::error("out of memory");
-    audioGraph->nb_threads = 1;
-    const AVCodecContext* d = audioDecoder.get();
-    AVChannelLayout layout;
-    if (d->ch_layout.order == AV_CHANNEL_ORDER_UNSPEC)
-      av_channel_layout_default(&layout, d->ch_layout.nb_channels);
-    else
-      av_channel_layout_copy(&layout, &d->ch_layout);
-    char inLayout[64] = {}, outLayout[64] = {};
-    av_channel_layout_describe(&layout, inLayout, sizeof inLayout);
-    av_channel_layout_uninit(&layout);
-    av_channel_layout_default(&layout, spec.channels);
-    av_channel_layout_describe(&layout, outLayout, sizeof outLayout);
-    av_channel_layout_uninit(&layout);
-    const std::string inArgs = "time_base=1/" + std::to_string(d->sample_rate) +
-                               ":sample_rate=" + std::to_string(d->sample_rate) +
-                               ":sample_fmt=" + av_get_sample_fmt_name(d->sample_fmt) + ":channel_layout=" + inLayout;
-    const std::string outArgs =
-        "sample_fmts=fltp:sample_rates=" + std::to_string(spec.sampleRate) + ":channel_layouts=" + outLayout;
-    AVFilterContext* fmt = nullptr;
-    int err = 0;
-    if ((err = avfilter_graph_create_filter(&audioIn, avfilter_get_by_name("abuffer"), "in", inArgs.c_str(), nullptr,
-                                            audioGraph.get())) < 0 ||
-        (err = avfilter_graph_create_filter(&fmt, avfilter_get_by_name("aformat"), "fmt", outArgs.c_str(), nullptr,
-                                            audioGraph.get())) < 0 ||
-        (err = avfilter_graph_create_filter(&audioOut, avfilter_get_by_name("abuffersink"), "out", nullptr, nullptr,
-                                            audioGraph.get())) < 0 ||
-        (err = avfilter_link(audioIn, 0, fmt, 0)) < 0 || (err = avfilter_link(fmt, 0, audioOut, 0)) < 0 ||
-        (err = avfilter_graph_config(audioGraph.get(), nullptr)) < 0)
-      return av::error("audio normaliser", err);
-    av_buffersink_set_frame_size(audioOut, kAudioFrameSamples);
-    return Status::ok();
-  }
+  AudioNormaliser audio;
 };
 
 FileSource::FileSource(std::string channelId, FileSourceSpec spec, Timeline timeline, int64_t maxDurationMs)
@@ -114,7 +48,7 @@ Status FileSource::open() {
     auto adec = openDecoder(raw->streams[m->audioIndex]);
     if (!adec) return Status::error(spec_.path + ": audio: " + adec.message());
     m->audioDecoder = std::move(*adec);
-    if (Status s = m->buildAudioGraph(spec_); !s) return s;
+    if (Status s = m->audio.build(m->audioDecoder.get(), spec_.sampleRate, spec_.channels); !s) return s;
   }
   media_ = std::move(m);
   return Status::ok();
@@ -144,15 +78,12 @@ void FileSource::run(FrameSink* sink) {
   const AVRational rate = m.frameRate;
   const int64_t start = timeline_.segmentStart90k(timeline_.current().firstSegment);
   const int64_t limit90k = maxDurationMs_ > 0 ? maxDurationMs_ * 90 : INT64_MAX;
-  auto slotTime = [&](int64_t slot) { return av_rescale(slot, kTimelineHz * rate.den, rate.num); };
 
-  int64_t loopOffset90k = 0;  // timeline time of the current loop's first frame, from start
-  int64_t lastSlot = -1;      // newest video frame slot delivered (frame grid from start)
-  int64_t audioAnchor90k = AV_NOPTS_VALUE, audioSamples = 0, audioEnd90k = start;
+  VideoGrid grid(start, rate);  // the file's timestamps, rescaled and snapped to its rate
+  int64_t loopOffset90k = 0;    // timeline time of the current loop's first frame, from start
   bool done = false;
   auto packet = av::allocPacket();
   auto frame = av::allocFrame();
-  auto filtered = av::allocFrame();
 
   // Paces (realtime) and delivers; false when stopped or past the limit.
   auto deliver = [&](AVFrame* f, bool video) -> bool {
@@ -161,49 +92,31 @@ void FileSource::run(FrameSink* sink) {
       return !video;
     }
     if (spec_.realtime ? !pacer_.waitUntilUtc(timeline_.utcUsAt(f->pts)) : pacer_.stopping()) return false;
-    f->time_base = kTimeline;
+    f->time_base = kTimelineTimeBase;
     video ? sink->onVideoFrame(f) : sink->onAudioFrame(f);
     return true;
   };
+  auto deliverAudio = [&](AVFrame* f) { return deliver(f, false); };
 
-  // The file's timestamps, rescaled and snapped to the frame grid of its
-  // rate, so the pipeline's rate reduction and IDR placement see exact slots.
   auto onVideo = [&](AVFrame* f) -> bool {
     const int64_t pts = f->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) return true;
-    const int64_t t = loopOffset90k + av_rescale_q(pts - m.originPts, videoTb, kTimeline);
-    const int64_t slot = av_rescale_rnd(t, rate.num, kTimelineHz * rate.den, AV_ROUND_NEAR_INF);
-    if (slot <= lastSlot) return true;  // a duplicate or out-of-grid frame
-    lastSlot = slot;
-    f->pts = start + slotTime(slot);
+    const auto placed = grid.place(loopOffset90k + av_rescale_q(pts - m.originPts, videoTb, kTimelineTimeBase));
+    if (!placed) return true;  // a duplicate or out-of-grid frame
+    f->pts = *placed;
     return deliver(f, true);
   };
-
-  // Audio is counted in samples from an anchor (the loop's audio start), so
-  // its timestamps are exact and contiguous, as the AAC encoder wants.
-  auto drainAudio = [&]() -> bool {
-    while (av_buffersink_get_frame(m.audioOut, filtered.get()) >= 0) {
-      filtered->pts = audioAnchor90k + av_rescale(audioSamples, kTimelineHz, spec_.sampleRate);
-      audioSamples += filtered->nb_samples;
-      audioEnd90k = audioAnchor90k + av_rescale(audioSamples, kTimelineHz, spec_.sampleRate);
-      const bool ok = deliver(filtered.get(), false);
-      av_frame_unref(filtered.get());
-      if (!ok) return false;
-    }
-    return true;
-  };
+  // Each loop's audio is anchored at its first frame's offset from the video start.
   auto onAudio = [&](AVFrame* f) -> bool {
-    if (audioAnchor90k == AV_NOPTS_VALUE) {
+    if (!m.audio.anchored()) {
       const AVRational audioTb = fmt->streams[m.audioIndex]->time_base;
       const int64_t first = f->best_effort_timestamp != AV_NOPTS_VALUE
-                                ? av_rescale_q(f->best_effort_timestamp, audioTb, kTimeline) -
-                                      av_rescale_q(m.originPts, videoTb, kTimeline)
+                                ? av_rescale_q(f->best_effort_timestamp, audioTb, kTimelineTimeBase) -
+                                      av_rescale_q(m.originPts, videoTb, kTimelineTimeBase)
                                 : 0;
-      audioAnchor90k = std::max(start + loopOffset90k + std::max<int64_t>(first, 0), audioEnd90k);
-      audioSamples = 0;
+      m.audio.anchorAt(start + loopOffset90k + std::max<int64_t>(first, 0));
     }
-    if (av_buffersrc_add_frame_flags(m.audioIn, f, AV_BUFFERSRC_FLAG_KEEP_REF) < 0) return true;
-    return drainAudio();
+    return m.audio.push(f, deliverAudio);
   };
 
   // Sends pkt (nullptr: drain at end of file) to its decoder and handles the output.
@@ -238,26 +151,25 @@ void FileSource::run(FrameSink* sink) {
     ok = decode(m.videoDecoder.get(), nullptr, true) &&
          (!m.audioDecoder || decode(m.audioDecoder.get(), nullptr, false));
     if (!ok || done || !spec_.loop) break;
-    if (lastSlot < 0 ||
+    if (grid.framesPlaced() == 0 ||
         av_seek_frame(fmt, -1, fmt->start_time != AV_NOPTS_VALUE ? fmt->start_time : 0, AVSEEK_FLAG_BACKWARD) < 0) {
       logger->error("[ch={}] cannot loop {}", channelId_, spec_.path);
       break;
     }
     avcodec_flush_buffers(m.videoDecoder.get());
-    loopOffset90k = slotTime(lastSlot + 1);  // the next loop follows the last frame
+    loopOffset90k = grid.nextOffset90k();  // the next loop follows the last frame
     if (m.audioDecoder) {
       avcodec_flush_buffers(m.audioDecoder.get());
-      if (Status s = m.buildAudioGraph(spec_); !s) {  // drop the partial AAC frame of the last loop
+      // A new graph drops the partial AAC frame of the last loop.
+      if (Status s = m.audio.build(m.audioDecoder.get(), spec_.sampleRate, spec_.channels); !s) {
         logger->error("[ch={}] {}", channelId_, s.message());
         break;
       }
-      audioAnchor90k = AV_NOPTS_VALUE;
     }
   }
-  if (ok && m.audioDecoder && !spec_.loop && av_buffersrc_add_frame(m.audioIn, nullptr) >= 0)
-    ok = drainAudio();            // the short last audio frame
-  if (pacer_.stopping()) return;  // stop(): no further sink calls
-  logger->info("[ch={}] file source ended after {} frames", channelId_, lastSlot + 1);
+  if (ok && m.audioDecoder && !spec_.loop) ok = m.audio.push(nullptr, deliverAudio);  // the short last audio frame
+  if (pacer_.stopping()) return;                                                      // stop(): no further sink calls
+  logger->info("[ch={}] file source ended after {} frames", channelId_, grid.framesPlaced());
   sink->onEndOfStream();
 }
 

@@ -1,0 +1,265 @@
+#include "ingest/srt_input.h"
+
+#include <algorithm>
+
+extern "C" {
+#include <libavutil/dict.h>
+#include <libavutil/mathematics.h>
+}
+
+#include "core/clock.h"
+#include "core/log.h"
+#include "ingest/decode_rebase.h"
+#include "ingest/session_queue.h"
+
+namespace vigil::ingest {
+namespace {
+
+constexpr int kIoBufferBytes = 64 * 1024;
+
+// The demuxer's view of the queue, with a budget: libavformat's MPEG-TS
+// demuxer skips bytes it cannot sync on without returning, so garbage would
+// be read for as long as its publisher sends it. A feed that yields no packet
+// within the budget is declared invalid instead.
+struct QueueReader {
+  SessionQueue* queue;
+  int64_t budgetBytes;
+  int64_t sinceLastPacket = 0;
+};
+
+int readFromQueue(void* opaque, uint8_t* buf, int size) {
+  auto* r = static_cast<QueueReader*>(opaque);
+  const int n = r->queue->read(buf, size);
+  if (n < 0) return AVERROR_EXIT;
+  if (n == 0) return AVERROR_EOF;
+  if ((r->sinceLastPacket += n) > r->budgetBytes) return AVERROR_INVALIDDATA;
+  return n;
+}
+
+}  // namespace
+
+// The listener's side: turns publisher events into queue sessions. Never blocks.
+class SrtInput::Feed final : public SrtPublisherSink {
+ public:
+  explicit Feed(size_t maxBytes) : queue(maxBytes) {}
+  void onPublisherConnected(const std::string&) override { queue.beginSession(nowUtcUs()); }
+  void onPayload(const uint8_t* data, size_t size) override { queue.push(data, size); }
+  void onPublisherGone() override { queue.endSession(); }
+  SessionQueue queue;
+};
+
+// What one session hands on to the next, so the timeline never goes back.
+struct SrtInput::Continuity {
+  int64_t nextVideo90k = 0;  // the earliest timeline time of the next video frame
+  AudioNormaliser audio;     // its end carries over; rebuilt per session
+};
+
+SrtInput::SrtInput(std::string channelId, std::string inputId, Timeline timeline, SrtInputOptions options)
+    : channelId_(std::move(channelId)),
+      inputId_(std::move(inputId)),
+      timeline_(std::move(timeline)),
+      options_(options),
+      feed_(std::make_shared<Feed>(options.queueBytes)),
+      continuity_(std::make_unique<Continuity>()) {}
+
+SrtInput::~SrtInput() { stop(); }
+
+std::shared_ptr<SrtPublisherSink> SrtInput::publisherSink() const { return feed_; }
+
+Status SrtInput::start(FrameSink* sink) {
+  if (pacer_.running()) return Status::error("SRT input already started");
+  if (timeline_.empty()) return Status::error("SRT input: the timeline has no period (begin() not called)");
+  feed_->queue.reopen();
+  continuity_->nextVideo90k = timeline_.segmentStart90k(timeline_.current().firstSegment);
+  pacer_.start([this, sink] { run(sink); });
+  return Status::ok();
+}
+
+void SrtInput::stop() {
+  feed_->queue.close();  // wakes a demuxer blocked in a read
+  pacer_.stop();
+}
+
+SrtInputStatus SrtInput::status() const {
+  std::lock_guard lock(statusMutex_);
+  SrtInputStatus s = status_;
+  s.bytesDropped = feed_->queue.bytesDropped();
+  return s;
+}
+
+void SrtInput::run(FrameSink* sink) {
+  auto logger = log::get("ingest");
+  auto setState = [this](SrtInputStatus::State st) {
+    std::lock_guard lock(statusMutex_);
+    status_.state = st;
+  };
+  while (!pacer_.stopping()) {
+    setState(SrtInputStatus::State::Waiting);
+    const auto connectedAt = feed_->queue.waitSession();
+    if (!connectedAt) break;
+    {
+      std::lock_guard lock(statusMutex_);
+      ++status_.sessions;
+      status_.state = SrtInputStatus::State::Probing;
+      status_.firstFrameMs = -1;
+    }
+    const Status s = runSession(sink, *connectedAt);
+    if (pacer_.stopping()) break;
+    if (!s) {
+      logger->error("[ch={} in={}] SRT feed: {}", channelId_, inputId_, s.message());
+      std::lock_guard lock(statusMutex_);
+      ++status_.failedSessions;
+      status_.lastError = s.message();
+    } else {
+      logger->info("[ch={} in={}] SRT feed ended; waiting for a publisher", channelId_, inputId_);
+    }
+  }
+}
+
+Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
+  auto logger = log::get("ingest");
+  // Custom IO over the queue. The AVIOContext outlives the format context
+  // (declared first), which does not free a custom pb.
+  auto* buffer = static_cast<uint8_t*>(av_malloc(kIoBufferBytes));
+  if (!buffer) return Status::error("out of memory");
+  // Probing must find the programme within a few probe sizes; after it,
+  // one packet is at most a large PES.
+  QueueReader reader{&feed_->queue, std::max<int64_t>(4 * options_.probeSizeBytes, 1 << 20)};
+  av::IoContextPtr io(avio_alloc_context(buffer, kIoBufferBytes, 0, &reader, &readFromQueue, nullptr, nullptr));
+  if (!io) {
+    av_free(buffer);
+    return Status::error("out of memory");
+  }
+  AVFormatContext* raw = avformat_alloc_context();
+  if (!raw) return Status::error("out of memory");
+  raw->pb = io.get();
+  raw->flags |= AVFMT_FLAG_CUSTOM_IO;
+  AVDictionary* opts = nullptr;
+  av_dict_set_int(&opts, "probesize", options_.probeSizeBytes, 0);
+  av_dict_set_int(&opts, "analyzeduration", options_.analyzeDurationUs, 0);
+  int err = avformat_open_input(&raw, nullptr, av_find_input_format("mpegts"), &opts);  // frees raw on failure
+  av_dict_free(&opts);
+  if (err < 0) return av::error("open MPEG-TS", err);
+  av::InputFormatContextPtr fmt(raw);
+  err = avformat_find_stream_info(raw, nullptr);
+  if (err < 0 && (raw->nb_streams == 0 || err == AVERROR_INVALIDDATA))
+    return Status::error("no MPEG-TS program in the feed (garbage or not a TS?)");
+  if (err < 0) return av::error("probe MPEG-TS", err);
+  if (pacer_.stopping()) return Status::ok();
+
+  const int videoIndex = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
+  if (videoIndex < 0) return Status::error("no video stream in the MPEG-TS (garbage or not a TS?)");
+  const int audioIndex = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, videoIndex, nullptr, 0);
+  const AVStream* vs = raw->streams[videoIndex];
+  auto vdec = openDecoder(vs);
+  if (!vdec) return Status::error("video: " + vdec.message());
+  av::CodecContextPtr videoDecoder = std::move(*vdec);
+  AVRational rate = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate : vs->r_frame_rate;
+  if (rate.num <= 0 || rate.den <= 0) rate = videoDecoder->framerate;
+  if (rate.num <= 0 || rate.den <= 0) return Status::error("video frame rate unknown");
+  av::CodecContextPtr audioDecoder;
+  AudioNormaliser& audio = continuity_->audio;
+  if (audioIndex >= 0) {
+    auto adec = openDecoder(raw->streams[audioIndex]);
+    if (!adec) return Status::error("audio: " + adec.message());
+    audioDecoder = std::move(*adec);
+    if (Status s = audio.build(audioDecoder.get(), options_.sampleRate, options_.channels); !s) return s;
+  }
+  {
+    std::lock_guard lock(statusMutex_);
+    status_.width = videoDecoder->width;
+    status_.height = videoDecoder->height;
+  }
+  logger->info("[ch={} in={}] SRT feed: {}x{} {} @ {}/{}{}", channelId_, inputId_, videoDecoder->width,
+               videoDecoder->height, avcodec_get_name(vs->codecpar->codec_id), rate.num, rate.den,
+               audioDecoder ? std::string(", ") + avcodec_get_name(raw->streams[audioIndex]->codecpar->codec_id) : "");
+
+  // Source time origin (90 kHz): the video stream's start, so audio keeps its
+  // offset from video. The session's timeline base is fixed at its first
+  // decoded frame: the current timeline time on the frame grid, never before
+  // what an earlier session delivered.
+  const int64_t periodStart = timeline_.segmentStart90k(timeline_.current().firstSegment);
+  VideoGrid grid(periodStart, rate);
+  int64_t origin90k = vs->start_time != AV_NOPTS_VALUE ? av_rescale_q(vs->start_time, vs->time_base, kTimelineTimeBase)
+                                                       : AV_NOPTS_VALUE;
+  int64_t base90k = AV_NOPTS_VALUE;  // timeline offset from periodStart of source time origin90k
+  auto fixBase = [&](int64_t firstTs90k) {
+    if (base90k != AV_NOPTS_VALUE) return;
+    if (origin90k == AV_NOPTS_VALUE) origin90k = firstTs90k;
+    const int64_t earliest = std::max(timeline_.timeAtUtcUs(nowUtcUs()), continuity_->nextVideo90k) - periodStart;
+    const int64_t slot = av_rescale_rnd(std::max<int64_t>(earliest, 0), rate.num, kTimelineHz * rate.den, AV_ROUND_UP);
+    base90k = av_rescale(slot, kTimelineHz * rate.den, rate.num);
+  };
+
+  bool firstVideo = true;
+  auto onVideo = [&](AVFrame* f) {
+    const int64_t pts = f->best_effort_timestamp;
+    if (pts == AV_NOPTS_VALUE) return;
+    const int64_t ts90k = av_rescale_q(pts, vs->time_base, kTimelineTimeBase);
+    fixBase(ts90k);
+    const auto placed = grid.place(base90k + ts90k - origin90k);
+    if (!placed || *placed < continuity_->nextVideo90k) return;  // duplicate, or before the last session's end
+    f->pts = *placed;
+    f->time_base = kTimelineTimeBase;
+    sink->onVideoFrame(f);
+    continuity_->nextVideo90k = periodStart + grid.nextOffset90k();
+    std::lock_guard lock(statusMutex_);
+    ++status_.videoFrames;
+    if (firstVideo) {
+      status_.state = SrtInputStatus::State::Live;
+      status_.firstFrameMs = (nowUtcUs() - connectedAtUs) / 1000;
+      firstVideo = false;
+    }
+  };
+  auto deliverAudio = [&](AVFrame* f) {
+    f->time_base = kTimelineTimeBase;
+    sink->onAudioFrame(f);
+    std::lock_guard lock(statusMutex_);
+    ++status_.audioFrames;
+    return true;
+  };
+  auto onAudio = [&](AVFrame* f) {
+    if (!audio.anchored()) {
+      if (f->best_effort_timestamp == AV_NOPTS_VALUE) return;
+      const AVRational tb = raw->streams[audioIndex]->time_base;
+      const int64_t ts90k = av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
+      fixBase(ts90k);
+      audio.anchorAt(periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0));
+    }
+    audio.push(f, deliverAudio);
+  };
+
+  auto packet = av::allocPacket();
+  auto frame = av::allocFrame();
+  auto decode = [&](AVCodecContext* dec, const AVPacket* pkt, bool video) {
+    if (avcodec_send_packet(dec, pkt) < 0) return;  // a damaged packet: skip it
+    while (!pacer_.stopping() && avcodec_receive_frame(dec, frame.get()) >= 0) {
+      video ? onVideo(frame.get()) : onAudio(frame.get());
+      av_frame_unref(frame.get());
+    }
+  };
+  reader.budgetBytes = options_.maxBytesWithoutPacket;
+  for (;;) {
+    err = av_read_frame(raw, packet.get());
+    if (err < 0) break;
+    reader.sinceLastPacket = 0;
+    if (packet->stream_index == videoIndex)
+      decode(videoDecoder.get(), packet.get(), true);
+    else if (audioDecoder && packet->stream_index == audioIndex)
+      decode(audioDecoder.get(), packet.get(), false);
+    av_packet_unref(packet.get());
+    if (pacer_.stopping()) return Status::ok();
+  }
+  if (err == AVERROR_EXIT || pacer_.stopping()) return Status::ok();  // stop()
+  // End of the session: the frames still in the decoders are complete; the
+  // partial last AAC frame is dropped (the next session anchors its audio anew).
+  decode(videoDecoder.get(), nullptr, true);
+  if (audioDecoder) decode(audioDecoder.get(), nullptr, false);
+  if (err == AVERROR_INVALIDDATA)
+    return Status::error("no MPEG-TS packet in the last " + std::to_string(reader.budgetBytes) + " bytes (garbage?)");
+  if (err != AVERROR_EOF) return av::error("read MPEG-TS", err);
+  if (grid.framesPlaced() == 0) return Status::error("the feed ended before its first video frame");
+  return Status::ok();
+}
+
+}  // namespace vigil::ingest

@@ -1,0 +1,96 @@
+// One SRT contribution input as a FrameSource: the MPEG-TS its publishers
+// send (through SrtListener) is demuxed by libavformat over a custom
+// AVIOContext, decoded (H.264, AAC) and stamped onto the channel timeline.
+//
+//   auto input = std::make_unique<SrtInput>("news1", "primary", timeline);
+//   listener.addInput({"news1", "primary", passphrase, 16, 200, {}, input->publisherSink()});
+//   input->start(sink);
+//
+// Timeline: the first frame of the first publisher lands at the current
+// timeline time (or the period start, when later); later frames by their
+// source-pts offset, on the stream's frame grid. A publisher that goes ends
+// its session quietly (no onEndOfStream: a live input ends only by stop());
+// the next publisher's first frame follows at the current timeline time, never
+// before the last frame delivered. Audio is normalised like FileSource's.
+// Garbage or a truncated stream ends its session with an error in status().
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "core/timeline.h"
+#include "ingest/frame_source.h"
+#include "ingest/pacer.h"
+#include "ingest/srt_listener.h"
+
+namespace vigil::ingest {
+
+class SessionQueue;
+
+struct SrtInputOptions {
+  int sampleRate = 48000;
+  int channels = 2;
+  size_t queueBytes = 4 << 20;  // between the listener's and the demux thread (~6 s at 5 Mb/s)
+  // Probing budget before the first frame: libavformat's defaults (5 MB, 5 s)
+  // cost seconds on a live feed; a TS with SPS/PPS at its start needs little.
+  int64_t probeSizeBytes = 200'000;
+  int64_t analyzeDurationUs = 500'000;
+  // A session whose bytes yield no demuxed packet for this long is garbage
+  // (probing: 4 probe sizes, at least 1 MB).
+  int64_t maxBytesWithoutPacket = 8 << 20;
+};
+
+struct SrtInputStatus {
+  enum class State { Waiting, Probing, Live };
+  State state = State::Waiting;
+  int64_t sessions = 0;        // publisher sessions seen
+  int64_t failedSessions = 0;  // ended by an error (garbage, no video, ...)
+  int64_t videoFrames = 0;     // delivered, over all sessions
+  int64_t audioFrames = 0;
+  int64_t bytesDropped = 0;   // by the queue's drop-oldest policy
+  int64_t firstFrameMs = -1;  // latest session: publisher connected -> first video frame delivered
+  int width = 0;
+  int height = 0;
+  std::string lastError;
+};
+
+class SrtInput final : public FrameSource {
+ public:
+  SrtInput(std::string channelId, std::string inputId, Timeline timeline, SrtInputOptions options = {});
+  ~SrtInput() override;
+  SrtInput(const SrtInput&) = delete;
+  SrtInput& operator=(const SrtInput&) = delete;
+
+  // What the listener delivers this input's publishers to (SrtInputSpec::sink).
+  std::shared_ptr<SrtPublisherSink> publisherSink() const;
+
+  Status start(FrameSink* sink) override;
+  void stop() override;
+
+  SrtInputStatus status() const;
+
+ private:
+  class Feed;
+  struct Session;
+  void run(FrameSink* sink);
+  Status runSession(FrameSink* sink, int64_t connectedAtUs);
+
+  const std::string channelId_;
+  const std::string inputId_;
+  const Timeline timeline_;
+  const SrtInputOptions options_;
+  std::shared_ptr<Feed> feed_;  // shared with the listener, which may outlive this input
+
+  // The timeline position carried from one session to the next; the thread only.
+  struct Continuity;
+  std::unique_ptr<Continuity> continuity_;
+
+  mutable std::mutex statusMutex_;  // guards status_
+  SrtInputStatus status_;
+  Pacer pacer_;  // the demux thread
+};
+
+}  // namespace vigil::ingest
