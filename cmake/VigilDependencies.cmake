@@ -21,31 +21,12 @@ if(VIGIL_BUILD_TESTS OR VIGIL_BUILD_UI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
 endif()
 
-# libsrt (Debian: libsrt-openssl-dev) as the imported target SRT::srt, with
-# one rule: a process holds one libsrt. Debian's libavformat links the GnuTLS
-# flavour (libsrt-gnutls.so.1.5); loading the OpenSSL flavour beside it gives
-# two copies of libsrt's globals under one set of interposed symbols, which
-# crashed at exit here. So link the flavour libavformat links (same 1.5.x
-# API as the headers), unless VIGIL_SRT_LIBRARY names one.
+# libsrt as the imported target SRT::srt. One libsrt per process: Debian's
+# libavformat links the GnuTLS flavour (libsrt-gnutls.so.1.5), and a second
+# copy (the OpenSSL flavour) beside it shares libsrt's globals under the same
+# symbols and crashed at exit. So the dev package is libsrt-gnutls-dev, whose
+# srt.pc names that very library.
 if(NOT TARGET SRT::srt)
   pkg_check_modules(SRT REQUIRED IMPORTED_TARGET GLOBAL srt)
-  set(VIGIL_SRT_LIBRARY "" CACHE FILEPATH "libsrt to link (default: the one libavformat links)")
-  set(_vigil_srt ${VIGIL_SRT_LIBRARY})
-  if(NOT _vigil_srt)
-    find_library(_vigil_avformat NAMES avformat HINTS ${FFMPEG_avformat_LIBRARY_DIRS})
-    execute_process(COMMAND ${CMAKE_OBJDUMP} -p ${_vigil_avformat} OUTPUT_VARIABLE _vigil_avformat_dyn ERROR_QUIET)
-    if(_vigil_avformat_dyn MATCHES "NEEDED +(libsrt[-a-z]*\\.so[.0-9]*)")
-      find_library(_vigil_srt_flavour NAMES ${CMAKE_MATCH_1} HINTS ${SRT_LIBRARY_DIRS})
-      set(_vigil_srt ${_vigil_srt_flavour})
-    endif()
-  endif()
-  if(_vigil_srt)
-    message(STATUS "libsrt: ${_vigil_srt} (one libsrt per process: the one libavformat links)")
-    add_library(vigil_srt INTERFACE IMPORTED GLOBAL)
-    target_include_directories(vigil_srt INTERFACE ${SRT_INCLUDE_DIRS})
-    target_link_libraries(vigil_srt INTERFACE ${_vigil_srt})
-    add_library(SRT::srt ALIAS vigil_srt)
-  else()
-    add_library(SRT::srt ALIAS PkgConfig::SRT)
-  endif()
+  add_library(SRT::srt ALIAS PkgConfig::SRT)
 endif()

@@ -8,7 +8,7 @@ PKGS=(
   build-essential cmake ninja-build ccache pkg-config git clang-format
   libavformat-dev libavcodec-dev libavfilter-dev libavutil-dev libswscale-dev libswresample-dev
   ffmpeg fonts-dejavu-core
-  libsrt-openssl-dev srt-tools
+  libsrt-gnutls-dev srt-tools
   libspdlog-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
   libboost-dev libboost-system-dev
   qt6-base-dev
