@@ -26,6 +26,7 @@ Options:
   --config FILE       channels and settings (JSON; see --help-config)
   --demo              run the demo channel (built-in test source, small ladder)
   --http ADDR:PORT    origin listen address (default 127.0.0.1:8080)
+  --srt ADDR:PORT     SRT listener shared by every channel's SRT inputs
   --data DIR          state directory: SQLite database (default ./data)
   --player-dir DIR    hls.min.js and dash.all.min.js for the viewer page at /
   --log-format F      text | json (JSON lines)
@@ -72,7 +73,7 @@ bool takeValue(int& i, int argc, char** argv, std::string& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string configPath, http, dataDir, logFormat, logLevel, playerDir;
+  std::string configPath, http, srt, dataDir, logFormat, logLevel, playerDir;
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -91,6 +92,8 @@ int main(int argc, char** argv) {
       if (!takeValue(i, argc, argv, configPath)) return 2;
     } else if (a == "--http") {
       if (!takeValue(i, argc, argv, http)) return 2;
+    } else if (a == "--srt") {
+      if (!takeValue(i, argc, argv, srt)) return 2;
     } else if (a == "--data") {
       if (!takeValue(i, argc, argv, dataDir)) return 2;
     } else if (a == "--player-dir") {
@@ -115,6 +118,7 @@ int main(int argc, char** argv) {
     config = std::move(*loaded);
   }
   if (!http.empty()) config.http.listen = http;
+  if (!srt.empty()) config.srt.listen = srt;
   if (!dataDir.empty()) config.dataDir = dataDir;
   if (!playerDir.empty()) config.http.playerDir = playerDir;
   if (!logFormat.empty()) config.log.format = logFormat;
@@ -153,9 +157,11 @@ int main(int argc, char** argv) {
   }
   spdlog::info("vigild {} serving on {} (data in {})", VIGIL_VERSION, (*engine)->publicBaseUrl(), config.dataDir);
   spdlog::info("viewer page: {}/", (*engine)->publicBaseUrl());
+  if (const uint16_t srtPort = (*engine)->srtPort()) spdlog::info("SRT listening on port {}", srtPort);
   for (const auto& c : (*engine)->channels()) {
     spdlog::info("channel {} ({}): HLS/LL-HLS {}", c.id, c.name, c.hlsUrl);
     spdlog::info("channel {} ({}): DASH {}", c.id, c.name, c.dashUrl);
+    for (const auto& url : c.publishUrls) spdlog::info("channel {} ({}): publish to {}", c.id, c.name, url);
   }
 
   int sig = 0;

@@ -7,6 +7,8 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
+#include "ingest/srt_input.h"
+#include "ingest/srt_listener.h"
 #include "ingest/test_source.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
@@ -37,19 +39,21 @@ class ProgressRecorder final : public package::PublishObserver {
 }  // namespace
 
 struct ChannelRuntime::Impl {
-  Impl(store::Store& s, origin::Origin& o) : store(s), origin(o) {}
+  Impl(store::Store& s, origin::Origin& o, ingest::SrtListener* l) : store(s), origin(o), srt(l) {}
   store::Store& store;
   origin::Origin& origin;
+  ingest::SrtListener* const srt;
   std::optional<Timeline> timeline;  // the pipeline keeps a reference: lives as long as it
   std::shared_ptr<package::ChannelPackager> packager;
   std::unique_ptr<ProgressRecorder> progress;
   std::unique_ptr<pipeline::Pipeline> pipeline;
-  std::unique_ptr<ingest::TestSource> source;
+  std::unique_ptr<ingest::FrameSource> source;
+  std::vector<std::string> srtInputs;  // registered with the listener
   std::atomic<bool> running{false};
 };
 
-ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin)
-    : spec_(std::move(spec)), impl_(std::make_unique<Impl>(store, origin)) {}
+ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt)
+    : spec_(std::move(spec)), impl_(std::make_unique<Impl>(store, origin, srt)) {}
 
 ChannelRuntime::~ChannelRuntime() { stop(); }
 
@@ -86,7 +90,25 @@ Status ChannelRuntime::start() {
     stop();
     return Status::error("channel " + spec_.id + ": pipeline: " + s.message());
   }
-  impl_->source = std::make_unique<ingest::TestSource>(spec_.id, spec_.source, timeline);
+  if (spec_.inputs.empty()) {
+    impl_->source = std::make_unique<ingest::TestSource>(spec_.id, spec_.source, timeline);
+  } else {
+    // One input until input failover lands (config validation enforces it).
+    const InputSpec& in = spec_.inputs.front();
+    auto input = std::make_unique<ingest::SrtInput>(spec_.id, in.id, timeline);
+    ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
+                             in.latencyMs, in.allowCidrs, input->publisherSink()};
+    if (!impl_->srt) {
+      stop();
+      return Status::error("channel " + spec_.id + ": input " + in.id + " needs the SRT listener");
+    }
+    if (auto s = impl_->srt->addInput(std::move(reg)); !s) {
+      stop();
+      return Status::error("channel " + spec_.id + ": input " + in.id + ": " + s.message());
+    }
+    impl_->srtInputs.push_back(in.id);
+    impl_->source = std::move(input);
+  }
   if (auto s = impl_->source->start(impl_->pipeline.get()); !s) {
     stop();
     return Status::error("channel " + spec_.id + ": source: " + s.message());
@@ -103,6 +125,8 @@ Status ChannelRuntime::start() {
 
 void ChannelRuntime::stop() {
   // Upstream first, so nothing is published into a packager the origin dropped.
+  for (const auto& in : impl_->srtInputs) (void)impl_->srt->removeInput(spec_.id, in);
+  impl_->srtInputs.clear();
   if (impl_->source) impl_->source->stop();
   if (impl_->pipeline) impl_->pipeline->stop();
   if (impl_->packager) {

@@ -10,6 +10,9 @@
 #include "core/status.h"
 
 namespace vigil {
+namespace ingest {
+class SrtListener;
+}
 namespace origin {
 class Origin;
 }
@@ -25,7 +28,8 @@ namespace vigil::control {
 
 class ChannelRuntime {
  public:
-  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin);
+  // srt: the engine's SRT listener, null when it has none (then the channel has no SRT input).
+  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt);
   ~ChannelRuntime();  // stops
   ChannelRuntime(const ChannelRuntime&) = delete;
   ChannelRuntime& operator=(const ChannelRuntime&) = delete;

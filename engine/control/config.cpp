@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/schema.h"
+#include "ingest/srt_access.h"
 #include "package/uri_layout.h"
 
 namespace vigil::control {
@@ -69,7 +70,28 @@ const Schema<PackagingSpec>& packagingSchema() {
   return s;
 }
 
-// The channel schema; "ladder" is handled alongside it (a preset name or rows).
+bool validCidr(const std::string& s) { return ingest::Cidr::parse(s).isOk(); }
+
+const Schema<InputSpec>& inputSchema() {
+  static const Schema<InputSpec> s({
+      string("id", &InputSpec::id, {}, 64, "URI-safe input id; the SRT stream id is <channel>/<id>", validId),
+      string("type", &InputSpec::type, {"srt"}, 8, "contribution protocol"),
+      string("passphrase", &InputSpec::passphrase, {}, 79, "SRT AES passphrase (10-79 characters; empty: none)"),
+      integer("pbkeylen", &InputSpec::pbkeylen, 16, 32, "AES key length in bytes: 16, 24 or 32"),
+      integer("latency_ms", &InputSpec::latencyMs, 20, 8000, "SRT receive latency (retransmission window)"),
+      stringList("allow", &InputSpec::allowCidrs, 64, "callers' address ranges (CIDR); empty: any", validCidr),
+  });
+  return s;
+}
+
+const Schema<SrtSpec>& srtSchema() {
+  static const Schema<SrtSpec> s({
+      string("listen", &SrtSpec::listen, {}, 64, "ADDR:PORT of the SRT listener shared by every channel"),
+  });
+  return s;
+}
+
+// The channel schema; "ladder" and "inputs" are handled alongside it.
 const Schema<ChannelSpec>& channelSchema() {
   static const Schema<ChannelSpec> s({
       string("id", &ChannelSpec::id, {}, 64, "URI-safe channel id", validId),
@@ -135,6 +157,16 @@ Status validateChannel(const ChannelSpec& c) {
     return Status::error(at + "packaging.part_ms (" + std::to_string(p.partDurationMs) +
                          ") must hold a whole number of frames at " + std::to_string(src.frameRateNum) + " fps");
   if (c.video.empty()) return Status::error(at + "the ladder is empty");
+  if (c.inputs.size() > 1)
+    return Status::error(at + "one input per channel for now (primary/backup failover is not built yet)");
+  for (const auto& in : c.inputs) {
+    const std::string iat = at + "input '" + in.id + "': ";
+    if (!validId(in.id)) return Status::error(iat + "id must be 1-64 of [A-Za-z0-9_-]");
+    if (!in.passphrase.empty() && in.passphrase.size() < 10)
+      return Status::error(iat + "passphrase must be 10 to 79 characters (or empty for none)");
+    if (in.pbkeylen != 16 && in.pbkeylen != 24 && in.pbkeylen != 32)
+      return Status::error(iat + "pbkeylen must be 16, 24 or 32");
+  }
   std::set<std::string> ids{c.audio.id};
   for (const auto& r : c.video) {
     const std::string rat = at + "ladder rendition '" + r.id + "': ";
@@ -159,7 +191,9 @@ Result<ChannelSpec> parseChannel(const json& j, const std::string& where) {
   if (!j.is_object()) return Status::error(where + ": expected an object");
   json rest = j;
   json ladder = rest.contains("ladder") ? rest["ladder"] : json("demo");
+  json inputs = rest.contains("inputs") ? rest["inputs"] : json::array();
   rest.erase("ladder");
+  rest.erase("inputs");
   if (auto s = channelSchema().read(rest, c, where); !s) return s;
   if (c.id.empty()) return Status::error(where + ".id: required");
   if (c.name.empty()) c.name = c.id;
@@ -182,6 +216,12 @@ Result<ChannelSpec> parseChannel(const json& j, const std::string& where) {
   } else {
     return Status::error(where + ".ladder: must be \"demo\", \"default\" or a list of renditions");
   }
+  if (!inputs.is_array()) return Status::error(where + ".inputs: expected a list");
+  for (size_t i = 0; i < inputs.size(); ++i) {
+    InputSpec in;
+    if (auto s = inputSchema().read(inputs[i], in, where + ".inputs[" + std::to_string(i) + "]"); !s) return s;
+    c.inputs.push_back(std::move(in));
+  }
   if (auto s = validateChannel(c); !s) return Status::error(where + ": " + s.message());
   return c;
 }
@@ -191,6 +231,9 @@ json channelToJson(const ChannelSpec& spec) {
   json ladder = json::array();
   for (const auto& r : spec.video) ladder.push_back(renditionSchema().write(r));
   j["ladder"] = std::move(ladder);
+  json inputs = json::array();
+  for (const auto& in : spec.inputs) inputs.push_back(inputSchema().write(in));
+  j["inputs"] = std::move(inputs);
   return j;
 }
 
@@ -210,6 +253,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
       cfg.dataDir = it->get<std::string>();
     } else if (key == "http") {
       if (auto s = httpSchema().read(*it, cfg.http, "http"); !s) return s;
+    } else if (key == "srt") {
+      if (auto s = srtSchema().read(*it, cfg.srt, "srt"); !s) return s;
     } else if (key == "log") {
       if (auto s = logSchema().read(*it, cfg.log, "log"); !s) return s;
     } else if (key == "channels") {
@@ -223,12 +268,14 @@ Result<EngineConfig> parseConfig(const std::string& text) {
         cfg.channels.push_back(std::move(*c));
       }
     } else {
-      return Status::error(key + ": unknown key (known: data_dir, http, log, channels)");
+      return Status::error(key + ": unknown key (known: data_dir, http, srt, log, channels)");
     }
   }
   std::string addr;
   uint16_t port = 0;
   if (auto s = parseListen(cfg.http.listen, addr, port); !s) return Status::error("http.listen: " + s.message());
+  if (!cfg.srt.listen.empty())
+    if (auto s = parseListen(cfg.srt.listen, addr, port); !s) return Status::error("srt.listen: " + s.message());
   return cfg;
 }
 
@@ -263,6 +310,8 @@ json describeConfig() {
       {"channels[].source", sourceSchema().describe()},
       {"channels[].audio", audioSchema().describe()},
       {"channels[].packaging", packagingSchema().describe()},
+      {"channels[].inputs[]", inputSchema().describe()},
+      {"srt", srtSchema().describe()},
   };
 }
 

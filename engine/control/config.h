@@ -24,6 +24,12 @@ struct HttpSpec {
   std::string playerDir;
 };
 
+struct SrtSpec {
+  // ADDR:PORT of the one SRT listener every channel's SRT inputs share;
+  // empty: no listener (then no channel may have an SRT input).
+  std::string listen;
+};
+
 struct LogSpec {
   std::string format = "text";  // text | json
   std::string level = "info";   // trace | debug | info | warn | error
@@ -32,6 +38,7 @@ struct LogSpec {
 struct EngineConfig {
   std::string dataDir = "./data";
   HttpSpec http;
+  SrtSpec srt;
   LogSpec log;
   std::vector<ChannelSpec> channels;
 };

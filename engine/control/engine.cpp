@@ -11,6 +11,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/ffmpeg_log.h"
+#include "ingest/srt_listener.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
 #include "package/uri_layout.h"
@@ -37,7 +38,8 @@ struct Engine::Impl {
   std::string listenAddress;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<origin::Origin> origin;
-  mutable std::mutex mutex;  // guards channels
+  std::unique_ptr<ingest::SrtListener> srt;  // null when srt.listen is empty
+  mutable std::mutex mutex;                  // guards channels
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   bool started = false;
 };
@@ -66,6 +68,20 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   oc.ioThreads = config.http.threads;
   oc.playerDir = config.http.playerDir;
   d.origin = std::make_unique<origin::Origin>(oc);
+
+  bool needsSrt = false;
+  for (const auto& c : config.channels)
+    for (const auto& in : c.inputs) needsSrt = needsSrt || in.type == "srt";
+  if (!config.srt.listen.empty()) {
+    ingest::SrtListenerSpec ss;
+    uint16_t srtPort = 0;
+    if (auto s = parseListen(config.srt.listen, ss.address, srtPort); !s)
+      return Status::error("srt.listen: " + s.message());
+    ss.port = srtPort;
+    d.srt = std::make_unique<ingest::SrtListener>(ss);
+  } else if (needsSrt) {
+    return Status::error("srt.listen: required when a channel has an SRT input (e.g. \"0.0.0.0:9000\")");
+  }
   return engine;
 }
 
@@ -73,6 +89,11 @@ Status Engine::start() {
   auto& d = *impl_;
   if (d.started) return Status::ok();
   if (auto s = d.origin->start(); !s) return Status::error("origin: " + s.message());
+  if (d.srt)
+    if (auto s = d.srt->start(); !s) {
+      d.origin->stop();
+      return Status::error("srt: " + s.message());
+    }
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
   for (const auto& c : d.config.channels)
@@ -89,6 +110,7 @@ void Engine::stop() {
     channels.swap(d.channels);
   }
   channels.clear();  // each runtime stops upstream-first
+  if (d.srt) d.srt->stop();
   d.origin->stop();
   d.store->appendEvent({0, 0, "", "engine.stop", "engine", ""});
   d.store->flush();
@@ -105,7 +127,9 @@ Status Engine::addChannel(const ChannelSpec& spec) {
       return Status::error("channel " + spec.id + " is already running");
   }
   if (auto s = d.store->saveChannel({spec.id, spec.name, channelToJson(spec).dump()}); !s) return s;
-  auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin);
+  for (const auto& in : spec.inputs)
+    if (in.type == "srt" && !d.srt) return Status::error("channel " + spec.id + ": SRT input without an SRT listener");
+  auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get());
   if (auto s = runtime->start(); !s) {
     log::get("control")->error("[ch={}] {}", spec.id, s.message());
     return s;
@@ -129,8 +153,20 @@ Status Engine::stopChannel(const std::string& id) {
 }
 
 namespace {
-ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base) {
+// The caller URL a broadcaster uses for each input (the passphrase is not
+// printed: the operator has it; add &passphrase=... to the URL).
+std::vector<std::string> publishUrlsOf(const ChannelSpec& spec, const std::string& host, uint16_t srtPort) {
+  std::vector<std::string> out;
+  for (const auto& in : spec.inputs)
+    if (in.type == "srt" && srtPort)
+      out.push_back("srt://" + host + ":" + std::to_string(srtPort) + "?streamid=#!::r=" + spec.id + "/" + in.id +
+                    ",m=publish" + (in.passphrase.empty() ? "" : "&passphrase=<passphrase>"));
+  return out;
+}
+
+ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const std::string& host, uint16_t srtPort) {
   ChannelStatus st;
+  st.publishUrls = publishUrlsOf(rt.spec(), host, srtPort);
   st.id = rt.spec().id;
   st.name = rt.spec().name;
   st.hlsUrl = base + package::uri::channelPath(st.id, package::uri::kMaster);
@@ -164,7 +200,7 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base) {
 std::vector<ChannelStatus> Engine::channels() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<ChannelStatus> out;
-  for (const auto& [id, rt] : impl_->channels) out.push_back(statusOf(*rt, publicBaseUrl()));
+  for (const auto& [id, rt] : impl_->channels) out.push_back(statusOf(*rt, publicBaseUrl(), publicHost(), srtPort()));
   return out;
 }
 
@@ -172,18 +208,24 @@ std::optional<ChannelStatus> Engine::channel(const std::string& id) const {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->channels.find(id);
   if (it == impl_->channels.end()) return std::nullopt;
-  return statusOf(*it->second, publicBaseUrl());
+  return statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort());
 }
 
 uint16_t Engine::httpPort() const { return impl_->origin->port(); }
 
-std::string Engine::publicBaseUrl() const {
-  const auto& configured = impl_->config.http.publicBaseUrl;
-  if (!configured.empty()) return configured.back() == '/' ? configured.substr(0, configured.size() - 1) : configured;
+uint16_t Engine::srtPort() const { return impl_->srt ? static_cast<uint16_t>(impl_->srt->port()) : 0; }
+
+std::string Engine::publicHost() const {
   std::string host = impl_->listenAddress;
   if (host == "0.0.0.0" || host == "::") host = "127.0.0.1";
   if (host.find(':') != std::string::npos) host = "[" + host + "]";
-  return "http://" + host + ":" + std::to_string(httpPort());
+  return host;
+}
+
+std::string Engine::publicBaseUrl() const {
+  const auto& configured = impl_->config.http.publicBaseUrl;
+  if (!configured.empty()) return configured.back() == '/' ? configured.substr(0, configured.size() - 1) : configured;
+  return "http://" + publicHost() + ":" + std::to_string(httpPort());
 }
 
 }  // namespace vigil::control

@@ -27,7 +27,8 @@ struct ChannelStatus {
   enum class State { Starting, Running, Stopped, Failed } state = State::Stopped;
   std::string hlsUrl;  // multivariant playlist (LL-HLS and classic HLS)
   std::string dashUrl;
-  int64_t discontinuitySequence = 0;  // of the current timeline period
+  std::vector<std::string> publishUrls;  // where broadcasters send (passphrases left out)
+  int64_t discontinuitySequence = 0;     // of the current timeline period
   int64_t firstSegmentOfPeriod = 0;
   uint64_t partsPublished = 0;
   uint64_t segmentsPublished = 0;
@@ -57,8 +58,11 @@ class Engine {
   std::optional<ChannelStatus> channel(const std::string& id) const;
 
   uint16_t httpPort() const;
+  uint16_t srtPort() const;  // 0 without an SRT listener
   // Base URL players use: http.public_base_url, else http://<address>:<port>.
   std::string publicBaseUrl() const;
+  // The host part of the listen address as a URL host (wildcards as 127.0.0.1).
+  std::string publicHost() const;
 
  private:
   Engine();

@@ -135,6 +135,26 @@ Field<S> boolean(std::string key, bool S::*member, std::string help) {
   return f;
 }
 
+// A list of strings, each checked by valid.
+template <typename S>
+Field<S> stringList(std::string key, std::vector<std::string> S::*member, size_t maxItems, std::string help,
+                    std::function<bool(const std::string&)> valid) {
+  Field<S> f{std::move(key), "array", std::move(help), 0, static_cast<int64_t>(maxItems), {}, nullptr, nullptr};
+  f.read = [member, maxItems, valid](S& s, const nlohmann::json& j, const std::string& path) -> std::string {
+    if (!j.is_array() || j.size() > maxItems)
+      return path + ": expected a list of at most " + std::to_string(maxItems) + " strings";
+    std::vector<std::string> out;
+    for (const auto& item : j) {
+      if (!item.is_string() || !valid(item.get<std::string>())) return path + ": invalid entry " + item.dump();
+      out.push_back(item.get<std::string>());
+    }
+    s.*member = std::move(out);
+    return "";
+  };
+  f.write = [member](const S& s) { return nlohmann::json(s.*member); };
+  return f;
+}
+
 // A nested struct with its own schema.
 template <typename S, typename T>
 Field<S> object(std::string key, T S::*member, const Schema<T>& schema, std::string help) {

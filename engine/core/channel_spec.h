@@ -52,10 +52,23 @@ struct TestSourceSpec {
   bool realtime = true;  // pace frames to the wall clock (false: as fast as possible)
 };
 
+// A contribution input. SRT for now (RTMP joins with its listener).
+struct InputSpec {
+  std::string id = "primary";  // URI-safe; the SRT stream id is <channel>/<id>
+  std::string type = "srt";
+  std::string passphrase;               // SRT AES passphrase, 10..79 characters; empty: unencrypted
+  int pbkeylen = 16;                    // AES-128 / 192 / 256: 16, 24, 32
+  int latencyMs = 120;                  // SRT receive latency (retransmission window)
+  std::vector<std::string> allowCidrs;  // callers' addresses allowed; empty: any
+};
+
 struct ChannelSpec {
   std::string id;    // URI-safe channel id
   std::string name;  // display name
+  // What the source must look like: the test source's parameters, or what a
+  // contribution input is expected to carry (the ladder is checked against it).
   TestSourceSpec source;
+  std::vector<InputSpec> inputs;  // empty: the built-in test source
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;

@@ -176,8 +176,11 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
 
   // Source time origin (90 kHz): the video stream's start, so audio keeps its
   // offset from video. The session's timeline base is fixed at its first
-  // decoded frame: the current timeline time on the frame grid, never before
-  // what an earlier session delivered.
+  // decoded frame: the timeline time when the session's first bytes arrived
+  // (that frame's ingest time; decoding comes later, after probing), on the
+  // frame grid, never before what an earlier session delivered. Anchoring at
+  // decode time instead would stamp the probed backlog in the future and
+  // make program date times, and so players' latency figures, dishonest.
   const int64_t periodStart = timeline_.segmentStart90k(timeline_.current().firstSegment);
   VideoGrid grid(periodStart, rate);
   int64_t origin90k = vs->start_time != AV_NOPTS_VALUE ? av_rescale_q(vs->start_time, vs->time_base, kTimelineTimeBase)
@@ -186,7 +189,7 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   auto fixBase = [&](int64_t firstTs90k) {
     if (base90k != AV_NOPTS_VALUE) return;
     if (origin90k == AV_NOPTS_VALUE) origin90k = firstTs90k;
-    const int64_t earliest = std::max(timeline_.timeAtUtcUs(nowUtcUs()), continuity_->nextVideo90k) - periodStart;
+    const int64_t earliest = std::max(timeline_.timeAtUtcUs(connectedAtUs), continuity_->nextVideo90k) - periodStart;
     const int64_t slot = av_rescale_rnd(std::max<int64_t>(earliest, 0), rate.num, kTimelineHz * rate.den, AV_ROUND_UP);
     base90k = av_rescale(slot, kTimelineHz * rate.den, rate.num);
   };

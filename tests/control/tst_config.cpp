@@ -107,6 +107,46 @@ class TstConfig : public QObject {
     QVERIFY2(cfg.message().find(expected.toStdString()) != std::string::npos, cfg.message().c_str());
   }
 
+  void readsAnSrtInput() {
+    auto cfg = parseConfig(R"({"srt": {"listen": "0.0.0.0:9000"},
+      "channels": [{"id": "news1", "inputs": [{"id": "primary", "passphrase": "0123456789abc", "pbkeylen": 32,
+                                                "latency_ms": 300, "allow": ["203.0.113.0/24", "2001:db8::/32"]}]}]})");
+    QVERIFY2(cfg, cfg.message().c_str());
+    QCOMPARE(cfg->srt.listen, std::string("0.0.0.0:9000"));
+    const auto& in = cfg->channels[0].inputs.at(0);
+    QCOMPARE(in.type, std::string("srt"));
+    QCOMPARE(in.pbkeylen, 32);
+    QCOMPARE(in.latencyMs, 300);
+    QCOMPARE(in.allowCidrs.size(), size_t{2});
+    auto back = parseChannel(channelToJson(cfg->channels[0]), "c");
+    QVERIFY2(back, back.message().c_str());
+    QCOMPARE(back->inputs.at(0).allowCidrs, in.allowCidrs);
+  }
+
+  void inputErrorsNameTheKey_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("two inputs") << R"({"channels": [{"id": "a", "inputs": [{"id": "p"}, {"id": "b"}]}]})"
+                                << "one input per channel for now";
+    QTest::newRow("short passphrase") << R"({"channels": [{"id": "a", "inputs": [{"passphrase": "short"}]}]})"
+                                      << "passphrase must be 10 to 79 characters";
+    QTest::newRow("key length") << R"({"channels": [{"id": "a", "inputs": [{"pbkeylen": 20}]}]})"
+                                << "pbkeylen must be 16, 24 or 32";
+    QTest::newRow("cidr") << R"({"channels": [{"id": "a", "inputs": [{"allow": ["10.0.0.0/33"]}]}]})"
+                          << "channels[0].inputs[0].allow: invalid entry";
+    QTest::newRow("type") << R"({"channels": [{"id": "a", "inputs": [{"type": "rtsp"}]}]})"
+                          << "channels[0].inputs[0].type: must be one of";
+    QTest::newRow("srt listen") << R"({"srt": {"listen": "nowhere"}})"
+                                << "srt.listen: expected ADDR:PORT";
+  }
+  void inputErrorsNameTheKey() {
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    auto cfg = parseConfig(json.toStdString());
+    QVERIFY(!cfg);
+    QVERIFY2(cfg.message().find(expected.toStdString()) != std::string::npos, cfg.message().c_str());
+  }
+
   void channelRoundTripsThroughJson() {
     ChannelSpec c = demoChannel("rt");
     c.packaging.partDurationMs = 400;

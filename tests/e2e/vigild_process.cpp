@@ -90,18 +90,20 @@ bool Vigild::start(const QString& dataDir, const QStringList& args, int timeoutM
     return false;
   }
   static const QRegularExpression served(R"(serving on (http://[0-9.]+:[0-9]+))");
+  if (!waitForLog(served, timeoutMs)) return false;
+  baseUrl_ = served.match(log_).captured(1);
+  return true;
+}
+
+bool Vigild::waitForLog(const QRegularExpression& re, int timeoutMs) {
   QElapsedTimer t;
   t.start();
-  while (t.elapsed() < timeoutMs && proc_.state() == QProcess::Running) {
-    proc_.waitForReadyRead(100);
+  for (;;) {
     drain();
-    if (auto m = served.match(log_); m.hasMatch()) {
-      baseUrl_ = m.captured(1);
-      return true;
-    }
+    if (re.match(log_).hasMatch()) return true;
+    if (t.elapsed() >= timeoutMs || proc_.state() != QProcess::Running) return false;
+    proc_.waitForReadyRead(100);
   }
-  drain();
-  return false;
 }
 
 int Vigild::terminate(int timeoutMs) {

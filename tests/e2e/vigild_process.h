@@ -4,6 +4,7 @@
 
 #include <QByteArray>
 #include <QProcess>
+#include <QRegularExpression>
 #include <QString>
 #include <QStringList>
 
@@ -37,6 +38,8 @@ class Vigild {
   // SIGTERM and wait; returns the exit code (-1 if it had to be killed).
   int terminate(int timeoutMs = 10000);
   void kill9();
+  // Waits until the log so far matches re.
+  bool waitForLog(const QRegularExpression& re, int timeoutMs);
   QString baseUrl() const { return baseUrl_; }
   QString log() const { return log_; }
   qint64 pid() const;
