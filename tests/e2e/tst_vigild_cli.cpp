@@ -1,5 +1,6 @@
 #include <QJsonDocument>
 #include <QJsonObject>
+#include <QRegularExpression>
 #include <QTemporaryDir>
 #include <QtTest>
 
@@ -48,7 +49,9 @@ class TstVigildCli : public QObject {
   void theExampleConfigIsValid() {
     QTemporaryDir dir;
     Vigild d;
-    QVERIFY2(d.start(dir.path(), {"--config", sourceDir() + "/packaging/vigil.example.json"}), qPrintable(d.log()));
+    QVERIFY2(d.start(dir.path(), {"--config", sourceDir() + "/packaging/vigil.example.json", "--srt", "127.0.0.1:0"}),
+             qPrintable(d.log()));
+    QVERIFY2(d.waitForLog(QRegularExpression("live1 .*publish to srt://"), 5000), qPrintable(d.log()));
     QCOMPARE(d.terminate(), 0);
   }
 
