@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "core/log.h"
 #include "origin/cache_policy.h"
@@ -12,6 +13,7 @@ namespace vigil::origin {
 namespace {
 
 using Response = http::response<http::span_body<const char>>;
+using RequestParser = http::request_parser<http::empty_body, std::pmr::polymorphic_allocator<char>>;
 
 // Beast 1.74 speaks boost::string_view.
 beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
@@ -70,7 +72,9 @@ awaitable<void> HttpSession::run() {
   try {
     for (;;) {
       if (ctx_.stopping.load()) break;
-      http::request_parser<http::empty_body> parser;
+      arena_.release();  // the previous request's parser is gone
+      RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                           std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena_)));
       parser.header_limit(static_cast<std::uint32_t>(ctx_.limits.maxHeaderBytes));
       parser.body_limit(0);  // GET/HEAD/OPTIONS carry no body
       // Time to the complete request: the read timeout for the first request
