@@ -112,6 +112,7 @@ awaitable<void> HttpSession::run() {
       RequestView view;
       view.method = req.method();
       view.target = std::string_view(req.target().data(), req.target().size());
+      view.scratch = &target_;
       if (auto it = req.find(http::field::if_none_match); it != req.end())
         view.ifNoneMatch = std::string_view(it->value().data(), it->value().size());
       const bool keepAlive = req.keep_alive();

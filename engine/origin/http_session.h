@@ -54,6 +54,7 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   alignas(std::max_align_t) std::array<std::byte, 1024> arenaStorage_;
   std::pmr::monotonic_buffer_resource arena_{arenaStorage_.data(), arenaStorage_.size(),
                                              std::pmr::new_delete_resource()};
+  TargetView target_;  // the current request's parsed target, reused
   SessionContext& ctx_;
   bool idle_ = false;  // session thread only: a read for the next request is pending
 };

@@ -158,7 +158,8 @@ bool Router::etagMatches(std::string_view ifNoneMatch, std::string_view etag) {
 }
 
 awaitable<Reply> Router::handle(const RequestView& req) {
-  ParsedTarget target;
+  TargetView local;
+  TargetView& target = req.scratch ? *req.scratch : local;
   const TargetError err = parseTarget(req.target, limits_, target);
   if (err == TargetError::TooLong) co_return errorReply(414, ObjectKind::Other);
   if (err != TargetError::None) co_return errorReply(400, ObjectKind::Other);
@@ -220,7 +221,7 @@ Reply Router::serviceReply(std::string_view path) const {
   return r;
 }
 
-awaitable<Reply> Router::serveObject(const package::uri::ObjectPath& obj, const ParsedTarget& target) {
+awaitable<Reply> Router::serveObject(const package::uri::ObjectPath& obj, const TargetView& target) {
   const ObjectKind kind = kindOf(obj.kind);
   auto p = channels_.find(obj.channel);
   if (!p) co_return errorReply(404, kind);

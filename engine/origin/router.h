@@ -40,6 +40,9 @@ struct RequestView {
   http::verb method = http::verb::unknown;
   std::string_view target;
   std::string_view ifNoneMatch;
+  // The connection's reusable parse of the target (no strings per request);
+  // nullptr: a local one.
+  TargetView* scratch = nullptr;
 };
 
 class Router {
@@ -55,7 +58,7 @@ class Router {
   static bool etagMatches(std::string_view ifNoneMatch, std::string_view etag);
 
  private:
-  awaitable<Reply> serveObject(const package::uri::ObjectPath& obj, const ParsedTarget& target);
+  awaitable<Reply> serveObject(const package::uri::ObjectPath& obj, const TargetView& target);
   awaitable<Reply> serveMediaPlaylist(const std::shared_ptr<package::ChannelPackager>& p,
                                       const package::uri::ObjectPath& obj, const PlaylistDirectives& d);
   awaitable<Reply> serveMedia(const std::shared_ptr<package::ChannelPackager>& p, const package::uri::ObjectPath& obj,
