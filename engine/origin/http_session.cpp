@@ -155,7 +155,7 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
   res.set(http::field::access_control_expose_headers, bsv(headers::kExposeHeaders));
   res.set(http::field::cache_control, bsv(cacheControlFor(reply.kind, reply.status)));
   if (!reply.contentType.empty()) res.set(http::field::content_type, bsv(reply.contentType));
-  if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, reply.etag);
+  if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, bsv(reply.etag));
   if (reply.allowHeader) res.set(http::field::allow, "GET, HEAD, OPTIONS");
   if (reply.preflight) {
     res.set(http::field::access_control_allow_methods, "GET, HEAD, OPTIONS");
