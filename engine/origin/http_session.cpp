@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <tuple>
 
 #include "core/log.h"
 #include "origin/cache_policy.h"
@@ -12,6 +13,7 @@ namespace vigil::origin {
 namespace {
 
 using Response = http::response<http::span_body<const char>>;
+using RequestParser = http::request_parser<http::empty_body, std::pmr::polymorphic_allocator<char>>;
 
 // Beast 1.74 speaks boost::string_view.
 beast::string_view bsv(std::string_view s) { return {s.data(), s.size()}; }
@@ -70,7 +72,9 @@ awaitable<void> HttpSession::run() {
   try {
     for (;;) {
       if (ctx_.stopping.load()) break;
-      http::request_parser<http::empty_body> parser;
+      arena_.release();  // the previous request's parser is gone
+      RequestParser parser(std::piecewise_construct, std::make_tuple(),
+                           std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena_)));
       parser.header_limit(static_cast<std::uint32_t>(ctx_.limits.maxHeaderBytes));
       parser.body_limit(0);  // GET/HEAD/OPTIONS carry no body
       // Time to the complete request: the read timeout for the first request
@@ -108,6 +112,7 @@ awaitable<void> HttpSession::run() {
       RequestView view;
       view.method = req.method();
       view.target = std::string_view(req.target().data(), req.target().size());
+      view.scratch = &target_;
       if (auto it = req.find(http::field::if_none_match); it != req.end())
         view.ifNoneMatch = std::string_view(it->value().data(), it->value().size());
       const bool keepAlive = req.keep_alive();
@@ -150,7 +155,7 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
   res.set(http::field::access_control_expose_headers, bsv(headers::kExposeHeaders));
   res.set(http::field::cache_control, bsv(cacheControlFor(reply.kind, reply.status)));
   if (!reply.contentType.empty()) res.set(http::field::content_type, bsv(reply.contentType));
-  if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, reply.etag);
+  if (!reply.etag.empty() && (reply.status == 200 || reply.status == 304)) res.set(http::field::etag, bsv(reply.etag));
   if (reply.allowHeader) res.set(http::field::allow, "GET, HEAD, OPTIONS");
   if (reply.preflight) {
     res.set(http::field::access_control_allow_methods, "GET, HEAD, OPTIONS");

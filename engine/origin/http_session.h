@@ -6,9 +6,12 @@
 // Beast's serializer.
 #pragma once
 
+#include <array>
 #include <atomic>
+#include <cstddef>
 #include <functional>
 #include <memory>
+#include <memory_resource>
 
 #include "origin/asio.h"
 #include "origin/origin.h"
@@ -45,6 +48,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
   tcp::socket socket_;
   SessionDeadline deadline_;  // every read and write timeout, one timer
   beast::flat_buffer buffer_;
+  // The parsed request's header fields and target live in this arena, which
+  // is rewound before each request (Beast 1.74's parser cannot be reset, so a
+  // parser is built per request; with the heap it would allocate each field).
+  alignas(std::max_align_t) std::array<std::byte, 1024> arenaStorage_;
+  std::pmr::monotonic_buffer_resource arena_{arenaStorage_.data(), arenaStorage_.size(),
+                                             std::pmr::new_delete_resource()};
+  TargetView target_;  // the current request's parsed target, reused
   SessionContext& ctx_;
   bool idle_ = false;  // session thread only: a read for the next request is pending
 };

@@ -15,28 +15,55 @@ int hexValue(char c) {
 bool isControl(unsigned char c) { return c < 0x20 || c == 0x7f; }
 
 // Decodes %XX escapes. In a path, an escape that produces '/', '\\' or NUL is
-// refused: it would let one string name two different resources.
-std::optional<std::string> percentDecode(std::string_view raw, bool isPath) {
-  std::string out;
-  out.reserve(raw.size());
-  for (std::size_t i = 0; i < raw.size(); ++i) {
+// refused: it would let one string name two different resources. Without
+// escapes the result is `raw` itself; else the decoded bytes are appended to
+// `store`, whose capacity the caller has reserved (so earlier views stay valid).
+bool percentDecode(std::string_view raw, bool isPath, std::string& store, std::string_view& out) {
+  const std::size_t firstEscape = raw.find('%');
+  for (std::size_t i = 0; i < std::min(firstEscape, raw.size()); ++i)
+    if (isControl(static_cast<unsigned char>(raw[i])) || raw[i] == '\\') return false;
+  if (firstEscape == std::string_view::npos) {
+    out = raw;
+    return true;
+  }
+  const std::size_t begin = store.size();
+  store.append(raw.substr(0, firstEscape));
+  for (std::size_t i = firstEscape; i < raw.size(); ++i) {
     const char c = raw[i];
     if (c == '%') {
-      if (i + 2 >= raw.size()) return std::nullopt;  // truncated escape
+      if (i + 2 >= raw.size()) return false;  // truncated escape
       const int hi = hexValue(raw[i + 1]);
       const int lo = hexValue(raw[i + 2]);
-      if (hi < 0 || lo < 0) return std::nullopt;
+      if (hi < 0 || lo < 0) return false;
       const auto decoded = static_cast<unsigned char>(hi * 16 + lo);
-      if (decoded == 0 || isControl(decoded)) return std::nullopt;
-      if (isPath && (decoded == '/' || decoded == '\\')) return std::nullopt;
-      out.push_back(static_cast<char>(decoded));
+      if (decoded == 0 || isControl(decoded)) return false;
+      if (isPath && (decoded == '/' || decoded == '\\')) return false;
+      store.push_back(static_cast<char>(decoded));
       i += 2;
       continue;
     }
-    if (isControl(static_cast<unsigned char>(c)) || c == '\\') return std::nullopt;
-    out.push_back(c);
+    if (isControl(static_cast<unsigned char>(c)) || c == '\\') return false;
+    store.push_back(c);
   }
-  return out;
+  out = std::string_view(store).substr(begin);
+  return true;
+}
+
+// decodePath on a view: `store` as for percentDecode.
+bool decodePathInto(std::string_view raw, std::string& store, std::string_view& out) {
+  if (raw.empty() || raw.front() != '/') return false;
+  std::string_view p;
+  if (!percentDecode(raw, true, store, p)) return false;
+  // Refuse dot segments however they were spelled ("..", "%2e%2e", ".%2E").
+  std::size_t start = 1;
+  while (start <= p.size()) {
+    const std::size_t end = std::min(p.find('/', start), p.size());
+    const std::string_view seg = p.substr(start, end - start);
+    if (seg == "." || seg == "..") return false;
+    start = end + 1;
+  }
+  out = p;
+  return true;
 }
 
 bool parseDecimal(std::string_view s, int64_t maxValue, int64_t& out) {
@@ -51,33 +78,27 @@ bool parseDecimal(std::string_view s, int64_t maxValue, int64_t& out) {
 }  // namespace
 
 std::optional<std::string> decodePath(std::string_view raw) {
-  if (raw.empty() || raw.front() != '/') return std::nullopt;
-  auto decoded = percentDecode(raw, true);
-  if (!decoded) return std::nullopt;
-  // Refuse dot segments however they were spelled ("..", "%2e%2e", ".%2E").
-  std::string_view p = *decoded;
-  std::size_t start = 1;
-  while (start <= p.size()) {
-    const std::size_t end = std::min(p.find('/', start), p.size());
-    const std::string_view seg = p.substr(start, end - start);
-    if (seg == "." || seg == "..") return std::nullopt;
-    start = end + 1;
-  }
-  return decoded;
+  std::string store;
+  store.reserve(raw.size());
+  std::string_view path;
+  if (!decodePathInto(raw, store, path)) return std::nullopt;
+  return std::string(path);
 }
 
-TargetError parseTarget(std::string_view target, const TargetLimits& limits, ParsedTarget& out) {
-  out.path.clear();
+TargetError parseTarget(std::string_view target, const TargetLimits& limits, TargetView& out) {
+  out.path = {};
   out.query.clear();
+  out.decoded.clear();
   if (target.size() > limits.maxTargetBytes) return TargetError::TooLong;
   // Origin-form only: absolute-form ("http://host/...") is for proxies.
   if (target.empty() || target.front() != '/') return TargetError::BadRequest;
+  // Decoding never grows a component, so this holds every decoded byte and
+  // the views into it stay valid.
+  out.decoded.reserve(target.size());
   const std::size_t q = target.find('?');
   const std::string_view rawPath = target.substr(0, q);
   if (rawPath.find('#') != std::string_view::npos) return TargetError::BadRequest;
-  auto path = decodePath(rawPath);
-  if (!path) return TargetError::BadRequest;
-  out.path = std::move(*path);
+  if (!decodePathInto(rawPath, out.decoded, out.path)) return TargetError::BadRequest;
   if (q == std::string_view::npos) return TargetError::None;
 
   const std::string_view rawQuery = target.substr(q + 1);
@@ -88,17 +109,34 @@ TargetError parseTarget(std::string_view target, const TargetLimits& limits, Par
     const std::string_view item = rawQuery.substr(start, end - start);
     if (!item.empty()) {
       const std::size_t eq = item.find('=');
-      auto name = percentDecode(item.substr(0, eq), false);
-      auto value = percentDecode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1), false);
-      if (!name || !value || name->empty()) return TargetError::BadRequest;
-      out.query.emplace_back(std::move(*name), std::move(*value));
+      std::string_view name, value;
+      if (!percentDecode(item.substr(0, eq), false, out.decoded, name) ||
+          !percentDecode(eq == std::string_view::npos ? std::string_view{} : item.substr(eq + 1), false, out.decoded,
+                         value) ||
+          name.empty())
+        return TargetError::BadRequest;
+      out.query.emplace_back(name, value);
     }
     start = end + 1;
   }
   return TargetError::None;
 }
 
-std::optional<PlaylistDirectives> parseDirectives(const std::vector<std::pair<std::string, std::string>>& query) {
+TargetError parseTarget(std::string_view target, const TargetLimits& limits, ParsedTarget& out) {
+  out.path.clear();
+  out.query.clear();
+  TargetView view;
+  const TargetError err = parseTarget(target, limits, view);
+  if (err != TargetError::None) return err;
+  out.path = view.path;
+  for (const auto& [name, value] : view.query) out.query.emplace_back(name, value);
+  return TargetError::None;
+}
+
+namespace {
+
+template <class Query>
+std::optional<PlaylistDirectives> directivesOf(const Query& query) {
   PlaylistDirectives d;
   bool sawSkip = false;
   for (const auto& [name, value] : query) {
@@ -119,6 +157,17 @@ std::optional<PlaylistDirectives> parseDirectives(const std::vector<std::pair<st
   }
   if (d.part && !d.msn) return std::nullopt;  // rfc8216bis 6.2.5.2: MUST return 400
   return d;
+}
+
+}  // namespace
+
+std::optional<PlaylistDirectives> parseDirectives(const std::vector<std::pair<std::string, std::string>>& query) {
+  return directivesOf(query);
+}
+
+std::optional<PlaylistDirectives> parseDirectives(
+    std::span<const std::pair<std::string_view, std::string_view>> query) {
+  return directivesOf(query);
 }
 
 }  // namespace vigil::origin

@@ -6,6 +6,7 @@
 
 #include <cstdint>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -29,9 +30,20 @@ struct TargetLimits {
   std::size_t maxQueryBytes = 256;
 };
 
+// The same, without a string per component: each view points into the
+// target itself where nothing needed decoding, else into `decoded`. Reused
+// across requests, it keeps its capacity; the views are valid until the
+// next parse into it and while the target's bytes live.
+struct TargetView {
+  std::string_view path;
+  std::vector<std::pair<std::string_view, std::string_view>> query;
+  std::string decoded;
+};
+
 // Splits an origin-form target ("/path?query"), decodes and validates both
 // parts. Absolute-form and asterisk-form targets are BadRequest.
 TargetError parseTarget(std::string_view target, const TargetLimits& limits, ParsedTarget& out);
+TargetError parseTarget(std::string_view target, const TargetLimits& limits, TargetView& out);
 
 // Strict percent-decoding of a path: returns nullopt for invalid escapes,
 // encoded '/', '\\' or NUL, raw '\\', control bytes, and '.'/'..' segments.
@@ -49,5 +61,6 @@ struct PlaylistDirectives {
 // _HLS_part requires _HLS_msn (6.2.5.2), _HLS_skip is YES or v2 (6.2.5.1).
 // Other parameters are ignored (players add cache busters). nullopt: 400.
 std::optional<PlaylistDirectives> parseDirectives(const std::vector<std::pair<std::string, std::string>>& query);
+std::optional<PlaylistDirectives> parseDirectives(std::span<const std::pair<std::string_view, std::string_view>> query);
 
 }  // namespace vigil::origin

@@ -77,7 +77,7 @@ Bytes cachedHead200(const Reply& reply, bool keepAlive) {
   // reference to the body, so the cache never keeps media alive; everything
   // the head depends on is part of the key.
   struct Entry {
-    std::string etag;
+    Etag etag;
     std::string_view contentType;
     std::size_t size = 0;
     ObjectKind kind = ObjectKind::Other;

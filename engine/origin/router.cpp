@@ -86,31 +86,33 @@ uint64_t fnv1a(std::string_view s) {
 // a small per-thread cache keyed by the shared buffer's identity. Comparing
 // control blocks (owner_before) is safe against address reuse, because the
 // cached weak_ptr keeps the old control block alive.
-std::string contentEtag(const Bytes& bytes) {
+Etag contentEtag(const Bytes& bytes) {
   struct Entry {
     std::weak_ptr<const std::string> key;
-    std::string etag;
+    Etag etag;
   };
   thread_local std::array<Entry, 64> cache;
   Entry& e = cache[(reinterpret_cast<uintptr_t>(bytes.get()) >> 4) % cache.size()];
   if (!e.key.owner_before(bytes) && !bytes.owner_before(e.key) && !e.key.expired()) return e.etag;
   char buf[48];
-  std::snprintf(buf, sizeof buf, "\"%016llx-%zx\"", static_cast<unsigned long long>(fnv1a(*bytes)), bytes->size());
+  const int n =
+      std::snprintf(buf, sizeof buf, "\"%016llx-%zx\"", static_cast<unsigned long long>(fnv1a(*bytes)), bytes->size());
   e.key = bytes;
-  e.etag = buf;
+  e.etag = std::string_view(buf, static_cast<std::size_t>(n));
   return e.etag;
 }
 
 // Parts and segments are immutable and named by their timeline position:
 // identity + size is a strong validator without touching the bytes.
-std::string positionEtag(const package::uri::ObjectPath& obj, std::size_t size) {
-  char buf[96];
+Etag positionEtag(const package::uri::ObjectPath& obj, std::size_t size) {
+  char buf[128];  // a 64-character id and the largest numbers fit
+  int n = 0;
   if (obj.kind == Kind::Part)
-    std::snprintf(buf, sizeof buf, "\"%s.%lld.%d.%zx\"", obj.rendition.c_str(), static_cast<long long>(obj.msn),
-                  obj.part, size);
+    n = std::snprintf(buf, sizeof buf, "\"%s.%lld.%d.%zx\"", obj.rendition.c_str(), static_cast<long long>(obj.msn),
+                      obj.part, size);
   else
-    std::snprintf(buf, sizeof buf, "\"%s.%lld.%zx\"", obj.rendition.c_str(), static_cast<long long>(obj.msn), size);
-  return buf;
+    n = std::snprintf(buf, sizeof buf, "\"%s.%lld.%zx\"", obj.rendition.c_str(), static_cast<long long>(obj.msn), size);
+  return std::string_view(buf, std::min(static_cast<std::size_t>(n), sizeof buf - 1));
 }
 
 bool atOrAfter(PlaylistPosition have, PlaylistPosition want) {
@@ -158,7 +160,8 @@ bool Router::etagMatches(std::string_view ifNoneMatch, std::string_view etag) {
 }
 
 awaitable<Reply> Router::handle(const RequestView& req) {
-  ParsedTarget target;
+  TargetView local;
+  TargetView& target = req.scratch ? *req.scratch : local;
   const TargetError err = parseTarget(req.target, limits_, target);
   if (err == TargetError::TooLong) co_return errorReply(414, ObjectKind::Other);
   if (err != TargetError::None) co_return errorReply(400, ObjectKind::Other);
@@ -220,7 +223,7 @@ Reply Router::serviceReply(std::string_view path) const {
   return r;
 }
 
-awaitable<Reply> Router::serveObject(const package::uri::ObjectPath& obj, const ParsedTarget& target) {
+awaitable<Reply> Router::serveObject(const package::uri::ObjectPath& obj, const TargetView& target) {
   const ObjectKind kind = kindOf(obj.kind);
   auto p = channels_.find(obj.channel);
   if (!p) co_return errorReply(404, kind);

@@ -4,7 +4,10 @@
 // Knows nothing of sockets: the session turns a Reply into HTTP.
 #pragma once
 
+#include <algorithm>
+#include <array>
 #include <chrono>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -25,12 +28,50 @@ class ChannelRegistry;
 class WaitRegistry;
 class OriginMetrics;
 
+// A quoted ETag held inline: a content hash ("\"<16 hex>-<size>\"") and a
+// timeline position of a short rendition id fit, so putting one in a reply
+// allocates nothing. A longer one is kept on the heap.
+class Etag {
+ public:
+  Etag() = default;
+  Etag(std::string_view s) { assign(s); }
+  Etag(const std::string& s) { assign(s); }
+  Etag(const char* s) { assign(s); }
+  // Copies only the bytes in use (moves too: nothing to steal when inline).
+  Etag(const Etag& other) { assign(other.view()); }
+  Etag& operator=(const Etag& other) {
+    if (this != &other) assign(other.view());
+    return *this;
+  }
+
+  std::string_view view() const { return spill_.empty() ? std::string_view(inline_.data(), size_) : spill_; }
+  operator std::string_view() const { return view(); }
+  bool empty() const { return view().empty(); }
+  friend bool operator==(const Etag& a, const Etag& b) { return a.view() == b.view(); }
+
+ private:
+  void assign(std::string_view s) {
+    spill_.clear();
+    size_ = 0;
+    if (s.size() <= inline_.size()) {
+      std::copy(s.begin(), s.end(), inline_.begin());
+      size_ = static_cast<std::uint8_t>(s.size());
+    } else {
+      spill_.assign(s);
+    }
+  }
+
+  std::array<char, 47> inline_;
+  std::uint8_t size_ = 0;
+  std::string spill_;
+};
+
 struct Reply {
   unsigned status = 200;
   ObjectKind kind = ObjectKind::Other;
   std::string_view contentType;  // static strings only
   Bytes body;                    // nullptr: empty body
-  std::string etag;              // quoted strong ETag, or empty
+  Etag etag;                     // quoted strong ETag, or empty
   bool allowHeader = false;      // 405 and OPTIONS: send Allow
   bool preflight = false;        // OPTIONS: send the CORS preflight headers
   int retryAfterSeconds = 0;     // 503 of a blocking reload that timed out
@@ -40,6 +81,9 @@ struct RequestView {
   http::verb method = http::verb::unknown;
   std::string_view target;
   std::string_view ifNoneMatch;
+  // The connection's reusable parse of the target (no strings per request);
+  // nullptr: a local one.
+  TargetView* scratch = nullptr;
 };
 
 class Router {
@@ -55,7 +99,7 @@ class Router {
   static bool etagMatches(std::string_view ifNoneMatch, std::string_view etag);
 
  private:
-  awaitable<Reply> serveObject(const package::uri::ObjectPath& obj, const ParsedTarget& target);
+  awaitable<Reply> serveObject(const package::uri::ObjectPath& obj, const TargetView& target);
   awaitable<Reply> serveMediaPlaylist(const std::shared_ptr<package::ChannelPackager>& p,
                                       const package::uri::ObjectPath& obj, const PlaylistDirectives& d);
   awaitable<Reply> serveMedia(const std::shared_ptr<package::ChannelPackager>& p, const package::uri::ObjectPath& obj,

@@ -17,7 +17,9 @@ void WaitRegistry::wake(const std::shared_ptr<Waiter>& w) {
   // on it, as for every waiter with one IO thread: cancel at once, sparing a
   // thousand waiters a hop each through the queue. Else cancel it there; the
   // shared_ptr keeps the timer alive even if the waiter timed out meanwhile.
-  const auto* home = w->timer.get_executor().target<asio::io_context::executor_type>();
+  // target() points into the executor object: keep it alive while in use.
+  const asio::any_io_executor ex = w->timer.get_executor();
+  const auto* home = ex.target<asio::io_context::executor_type>();
   if (home && home->running_in_this_thread()) {
     w->timer.cancel();
     return;

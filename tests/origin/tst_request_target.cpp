@@ -98,6 +98,33 @@ class TstRequestTarget : public QObject {
     QFETCH(QString, target);
     QVERIFY(!directives(target.toStdString()).has_value());
   }
+  void viewParseMatchesOwningParse() {
+    // One TargetView reused across targets, escapes in several components:
+    // every view must still read its own decoded bytes at the end.
+    TargetView v;
+    QCOMPARE(parseTarget("/live/n%65ws1/master.m3u8?a=%41%42&b%3D=x", TargetLimits{}, v), TargetError::None);
+    QCOMPARE(parseTarget("/live/n%65ws1/v0/playlist.m3u8?_HLS_m%73n=%31%32&_HLS_part=3&x=%7e", TargetLimits{}, v),
+             TargetError::None);
+    QCOMPARE(std::string(v.path), std::string("/live/news1/v0/playlist.m3u8"));
+    QCOMPARE(v.query.size(), std::size_t(3));
+    QCOMPARE(std::string(v.query[0].first), std::string("_HLS_msn"));
+    QCOMPARE(std::string(v.query[0].second), std::string("12"));
+    QCOMPARE(std::string(v.query[1].first), std::string("_HLS_part"));
+    QCOMPARE(std::string(v.query[2].second), std::string("~"));
+    const auto d = parseDirectives(v.query);
+    QVERIFY(d.has_value());
+    QCOMPARE(*d->msn, int64_t(12));
+    QCOMPARE(*d->part, 3);
+    // Without escapes the views point into the target itself.
+    const std::string plain = "/live/news1/v0/playlist.m3u8?_HLS_msn=4";
+    QCOMPARE(parseTarget(plain, TargetLimits{}, v), TargetError::None);
+    QCOMPARE(static_cast<const void*>(v.path.data()), static_cast<const void*>(plain.data()));
+    QCOMPARE(std::string(v.query[0].second), std::string("4"));
+    // Refusals are the same as the owning parse's.
+    QCOMPARE(parseTarget("/live/a%2fb/master.m3u8", TargetLimits{}, v), TargetError::BadRequest);
+    QCOMPARE(parseTarget("/live/%2e%2e/master.m3u8", TargetLimits{}, v), TargetError::BadRequest);
+    QCOMPARE(parseTarget("/x?a=%4", TargetLimits{}, v), TargetError::BadRequest);
+  }
 };
 
 QTEST_APPLESS_MAIN(TstRequestTarget)
