@@ -1,5 +1,7 @@
 #include "ingest/srt_access.h"
 
+#include <cstdio>
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
@@ -111,12 +113,16 @@ std::string peerToString(const sockaddr* peer) {
   if (peer->sa_family == AF_INET) {
     const auto* a = reinterpret_cast<const sockaddr_in*>(peer);
     inet_ntop(AF_INET, &a->sin_addr, host, sizeof host);
-    return std::string(host) + ":" + std::to_string(ntohs(a->sin_port));
+    char out[INET6_ADDRSTRLEN + 16];  // snprintf: GCC 12 warns falsely on string concatenation here
+    std::snprintf(out, sizeof out, "%s:%u", host, unsigned{ntohs(a->sin_port)});
+    return out;
   }
   if (peer->sa_family == AF_INET6) {
     const auto* a = reinterpret_cast<const sockaddr_in6*>(peer);
     inet_ntop(AF_INET6, &a->sin6_addr, host, sizeof host);
-    return "[" + std::string(host) + "]:" + std::to_string(ntohs(a->sin6_port));
+    char out[INET6_ADDRSTRLEN + 16];
+    std::snprintf(out, sizeof out, "[%s]:%u", host, unsigned{ntohs(a->sin6_port)});
+    return out;
   }
   return "?";
 }
