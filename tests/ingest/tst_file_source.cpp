@@ -1,5 +1,7 @@
 #include <QtTest>
 
+#include "support/test_media.h"
+
 #include <chrono>
 #include <mutex>
 
@@ -64,21 +66,15 @@ class TstFileSource : public QObject {
     // 2 s at 25 fps with B-frames (reordered timestamps), 44.1 kHz mono AAC:
     // everything the source must normalise.
     file_ = dir_.filePath("input.mp4");
-    QProcess ff;
-    ff.start("ffmpeg", {"-v",      "error",
-                        "-f",      "lavfi",
-                        "-i",      "testsrc2=size=320x240:rate=25",
-                        "-f",      "lavfi",
-                        "-i",      "sine=frequency=440:sample_rate=44100",
-                        "-t",      "2",
-                        "-c:v",    "libx264",
-                        "-preset", "ultrafast",
-                        "-bf",     "2",
-                        "-c:a",    "aac",
-                        "-ac",     "1",
-                        "-y",      file_});
-    QVERIFY(ff.waitForFinished(60000));
-    QCOMPARE(ff.exitCode(), 0);
+    QByteArray log;
+    QVERIFY2(test::makeTestMedia(file_,
+                                 {"320x240",
+                                  25,
+                                  44100,
+                                  2,
+                                  {"-c:v", "libx264", "-preset", "ultrafast", "-bf", "2", "-c:a", "aac", "-ac", "1"}},
+                                 &log),
+             log.constData());
   }
 
   void opensAndDescribesTheFile() {

@@ -4,6 +4,8 @@
 // rules are tested here too.
 #include <QtTest>
 
+#include "support/test_media.h"
+
 #include <arpa/inet.h>
 #include <netinet/in.h>
 
@@ -34,22 +36,16 @@ class TstSrtInput : public QObject {
  private slots:
   void initTestCase() {
     const QString file = dir_.filePath("in.ts");
-    QProcess ff;
-    ff.start("ffmpeg", {"-v",      "error",
-                        "-f",      "lavfi",
-                        "-i",      "testsrc2=size=320x180:rate=30",
-                        "-f",      "lavfi",
-                        "-i",      "sine=sample_rate=44100",
-                        "-t",      "2",
-                        "-c:v",    "libx264",
-                        "-preset", "ultrafast",
-                        "-tune",   "zerolatency",
-                        "-g",      "30",
-                        "-c:a",    "aac",
-                        "-f",      "mpegts",
-                        "-y",      file});
-    QVERIFY(ff.waitForFinished(60000));
-    QCOMPARE(ff.exitCode(), 0);
+    QByteArray log;
+    QVERIFY2(test::makeTestMedia(file,
+                                 {"320x180",
+                                  30,
+                                  44100,
+                                  2,
+                                  {"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
+                                   "-c:a", "aac", "-f", "mpegts"}},
+                                 &log),
+             log.constData());
     QFile f(file);
     QVERIFY(f.open(QIODevice::ReadOnly));
     ts_ = f.readAll();

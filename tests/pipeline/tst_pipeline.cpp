@@ -2,6 +2,8 @@
 // in real time, the flushed last part, frame-rate reduction, overload.
 #include <QtTest>
 
+#include "support/test_media.h"
+
 #include <algorithm>
 #include <chrono>
 
@@ -214,20 +216,12 @@ class TstPipeline : public QObject {
   void ladderFromAFileAsFastAsPossible() {
     QTemporaryDir dir;
     const QString file = dir.filePath("in.mp4");
-    QProcess ff;
-    ff.start("ffmpeg", {"-v",      "error",
-                        "-f",      "lavfi",
-                        "-i",      "testsrc2=size=1280x720:rate=30",
-                        "-f",      "lavfi",
-                        "-i",      "sine=frequency=440:sample_rate=48000",
-                        "-t",      "6",
-                        "-c:v",    "libx264",
-                        "-preset", "ultrafast",
-                        "-c:a",    "aac",
-                        "-ac",     "2",
-                        "-y",      file});
-    QVERIFY(ff.waitForFinished(60000));
-    QCOMPARE(ff.exitCode(), 0);
+    QByteArray log;
+    QVERIFY2(
+        test::makeTestMedia(
+            file, {"1280x720", 30, 48000, 6, {"-c:v", "libx264", "-preset", "ultrafast", "-c:a", "aac", "-ac", "2"}},
+            &log),
+        log.constData());
 
     ChannelSpec spec = channel(false);
     const Timeline timeline = startedTimeline(nowUtcUs());
