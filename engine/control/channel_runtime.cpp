@@ -77,10 +77,7 @@ Status ChannelRuntime::start() {
   if (auto s = impl_->store.addPeriod(spec_.id, timeline.current()); !s)
     return Status::error("channel " + spec_.id + ": cannot record the timeline period: " + s.message());
 
-  std::vector<std::string> renditionIds;
-  for (const auto& r : spec_.video) renditionIds.push_back(r.id);
-  renditionIds.push_back(spec_.audio.id);
-  impl_->packager = std::make_shared<package::ChannelPackager>(spec_.id, pk, timeline, renditionIds);
+  impl_->packager = std::make_shared<package::ChannelPackager>(spec_.id, pk, timeline, renditionIds(spec_));
   impl_->progress = std::make_unique<ProgressRecorder>(impl_->store, spec_.video.front().id);
   impl_->packager->addObserver(impl_->progress.get());
   impl_->origin.addChannel(impl_->packager);

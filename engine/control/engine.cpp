@@ -180,10 +180,7 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const 
   st.partsPublished = counters.partsPublished;
   st.segmentsPublished = counters.segmentsPublished;
   const int64_t now = nowUtcUs();
-  std::vector<std::string> ids;
-  for (const auto& r : rt.spec().video) ids.push_back(r.id);
-  ids.push_back(rt.spec().audio.id);
-  for (const auto& id : ids) {
+  for (const auto& id : renditionIds(rt.spec())) {
     RenditionStatus r;
     r.id = id;
     const auto pos = pk->lastPosition(id);

@@ -40,6 +40,13 @@ std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight,
   return out;
 }
 
+std::vector<std::string> renditionIds(const ChannelSpec& spec) {
+  std::vector<std::string> ids;
+  for (const auto& r : spec.video) ids.push_back(r.id);
+  ids.push_back(spec.audio.id);
+  return ids;
+}
+
 std::vector<VideoRenditionSpec> demoLadder() {
   return {rung("v0", 640, 360, 30, 800, "main"), rung("v1", 480, 270, 30, 450, "main"),
           rung("v2", 320, 180, 30, 200, "baseline")};

@@ -74,6 +74,9 @@ struct ChannelSpec {
   PackagingSpec packaging;
 };
 
+// Every rendition id of a channel: the video ladder's in order, then the audio's.
+std::vector<std::string> renditionIds(const ChannelSpec& spec);
+
 // The product default ladder: 1080p60 6 Mbps / 720p60 3 Mbps / 480p 1.2 Mbps /
 // 360p 0.6 Mbps / 160p 0.3 Mbps, capped at the source resolution (no upscaling).
 std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight, int sourceFps);
