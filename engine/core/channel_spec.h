@@ -62,6 +62,17 @@ struct InputSpec {
   std::vector<std::string> allowCidrs;  // callers' addresses allowed; empty: any
 };
 
+// When the input switch takes an input off air, and when it brings the primary
+// back (inputs[0] is the primary; the others are backups, in order).
+struct FailoverSpec {
+  int lossMs = 500;             // no video frame for this long: loss of signal (undecodable while bytes still arrive)
+  int blackMs = 3000;           // black picture for this long; 0: never a reason
+  int silenceMs = 5000;         // audio below -60 dBFS (or none) for this long; 0: never a reason
+  int freezeMs = 3000;          // the same picture for this long; 0: never a reason
+  bool autoReturn = true;       // back to the primary once it has been fit for returnHoldoffMs
+  int returnHoldoffMs = 10000;  // then the switch happens at the next segment boundary
+};
+
 struct ChannelSpec {
   std::string id;    // URI-safe channel id
   std::string name;  // display name
@@ -69,6 +80,7 @@ struct ChannelSpec {
   // contribution input is expected to carry (the ladder is checked against it).
   TestSourceSpec source;
   std::vector<InputSpec> inputs;  // empty: the built-in test source
+  FailoverSpec failover;
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;
