@@ -14,6 +14,7 @@
 #include "package/channel_packager.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
+#include "switch/input_switch.h"
 
 namespace vigil::control {
 namespace {
@@ -47,7 +48,9 @@ struct ChannelRuntime::Impl {
   std::shared_ptr<package::ChannelPackager> packager;
   std::unique_ptr<ProgressRecorder> progress;
   std::unique_ptr<pipeline::Pipeline> pipeline;
-  std::unique_ptr<ingest::FrameSource> source;
+  std::unique_ptr<ingest::FrameSource> source;    // the test source, or the input switch
+  switching::InputSwitch* inputSwitch = nullptr;  // source, when the channel has inputs
+  std::vector<std::unique_ptr<ingest::SrtInput>> inputs;
   std::vector<std::string> srtInputs;  // registered with the listener
   std::atomic<bool> running{false};
 };
@@ -90,25 +93,28 @@ Status ChannelRuntime::start() {
   if (spec_.inputs.empty()) {
     impl_->source = std::make_unique<ingest::TestSource>(spec_.id, spec_.source, timeline);
   } else {
-    // One input until input failover lands (config validation enforces it).
-    const InputSpec& in = spec_.inputs.front();
-    auto input = std::make_unique<ingest::SrtInput>(spec_.id, in.id, timeline);
-    ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
-                             in.latencyMs, in.allowCidrs, input->publisherSink()};
-    if (!impl_->srt) {
-      stop();
-      return Status::error("channel " + spec_.id + ": input " + in.id + " needs the SRT listener");
-    }
-    if (auto s = impl_->srt->addInput(std::move(reg)); !s) {
-      stop();
-      return Status::error("channel " + spec_.id + ": input " + in.id + ": " + s.message());
-    }
-    impl_->srtInputs.push_back(in.id);
-    impl_->source = std::move(input);
+    std::vector<std::string> ids;
+    for (const auto& in : spec_.inputs) ids.push_back(in.id);
+    auto sw = std::make_unique<switching::InputSwitch>(spec_.id, spec_.name, spec_.source, spec_.audio, spec_.failover,
+                                                       timeline, std::move(ids));
+    // Contract 7: every switch is an event.
+    sw->onSwitch([store = &impl_->store, id = spec_.id](const switching::SwitchEvent& e) {
+      store->appendEvent({0, e.utcUs, id, "input.switch", e.automatic ? "engine" : "operator",
+                          e.from + " -> " + e.to + ": " + e.reason});
+    });
+    impl_->inputSwitch = sw.get();
+    impl_->source = std::move(sw);
   }
+  // The switch first (it plays the slate until an input is fit), then the inputs into its ports.
   if (auto s = impl_->source->start(impl_->pipeline.get()); !s) {
     stop();
     return Status::error("channel " + spec_.id + ": source: " + s.message());
+  }
+  for (size_t i = 0; i < spec_.inputs.size(); ++i) {
+    if (auto s = startInput(i); !s) {
+      stop();
+      return Status::error("channel " + spec_.id + ": input " + spec_.inputs[i].id + ": " + s.message());
+    }
   }
   impl_->running = true;
   const auto& period = timeline.current();
@@ -120,16 +126,32 @@ Status ChannelRuntime::start() {
   return Status::ok();
 }
 
+Status ChannelRuntime::startInput(size_t i) {
+  const InputSpec& in = spec_.inputs[i];
+  if (!impl_->srt) return Status::error("needs the SRT listener (srt.listen)");
+  auto input = std::make_unique<ingest::SrtInput>(spec_.id, in.id, *impl_->timeline);
+  ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
+                           in.latencyMs, in.allowCidrs, input->publisherSink()};
+  if (auto s = impl_->srt->addInput(std::move(reg)); !s) return s;
+  impl_->srtInputs.push_back(in.id);
+  if (auto s = input->start(impl_->inputSwitch->port(i)); !s) return s;
+  impl_->inputs.push_back(std::move(input));
+  return Status::ok();
+}
+
 void ChannelRuntime::stop() {
   // Upstream first, so nothing is published into a packager the origin dropped.
   for (const auto& in : impl_->srtInputs) (void)impl_->srt->removeInput(spec_.id, in);
   impl_->srtInputs.clear();
+  for (auto& in : impl_->inputs) in->stop();
+  impl_->inputs.clear();
   if (impl_->source) impl_->source->stop();
   if (impl_->pipeline) impl_->pipeline->stop();
   if (impl_->packager) {
     impl_->origin.removeChannel(spec_.id);
     if (impl_->progress) impl_->packager->removeObserver(impl_->progress.get());
   }
+  impl_->inputSwitch = nullptr;
   impl_->source.reset();
   impl_->pipeline.reset();
   if (impl_->running.exchange(false)) {
@@ -141,5 +163,29 @@ void ChannelRuntime::stop() {
 bool ChannelRuntime::running() const { return impl_->running; }
 
 std::shared_ptr<const package::ChannelPackager> ChannelRuntime::packager() const { return impl_->packager; }
+
+}  // namespace vigil::control
+
+namespace vigil::control {
+
+bool ChannelRuntime::inputSwitchStatus(switching::SwitchStatus& out) const {
+  if (!impl_->inputSwitch) return false;
+  out = impl_->inputSwitch->status();
+  return true;
+}
+
+Status ChannelRuntime::selectInput(const std::string& inputId, bool force) {
+  if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
+  if (auto s = impl_->inputSwitch->select(inputId, force); !s) return s;
+  impl_->store.appendEvent({0, 0, spec_.id, "input.select", "operator", inputId + (force ? " (forced)" : "")});
+  return Status::ok();
+}
+
+Status ChannelRuntime::holdOnBackup(bool hold) {
+  if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
+  impl_->inputSwitch->holdOnBackup(hold);
+  impl_->store.appendEvent({0, 0, spec_.id, hold ? "input.hold" : "input.release", "operator", ""});
+  return Status::ok();
+}
 
 }  // namespace vigil::control

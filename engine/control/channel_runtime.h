@@ -1,5 +1,5 @@
-// One running channel: test source -> pipeline -> packager, registered with
-// the origin. Owns the channel's timeline period: resumed from the store, so a
+// One running channel: test source, or contribution inputs -> input switch,
+// -> pipeline -> packager, registered with the origin. Owns the channel's timeline period: resumed from the store, so a
 // restarted engine continues media sequence numbers after a tagged gap.
 #pragma once
 
@@ -12,6 +12,9 @@
 namespace vigil {
 namespace ingest {
 class SrtListener;
+}
+namespace switching {
+struct SwitchStatus;
 }
 namespace origin {
 class Origin;
@@ -42,7 +45,14 @@ class ChannelRuntime {
   // The packager, for status readers (null before start).
   std::shared_ptr<const package::ChannelPackager> packager() const;
 
+  // The input switch of a channel with contribution inputs (false: none).
+  bool inputSwitchStatus(switching::SwitchStatus& out) const;
+  // Operator actions on the input switch (errors: no such input, not fit, no inputs).
+  Status selectInput(const std::string& inputId, bool force);
+  Status holdOnBackup(bool hold);
+
  private:
+  Status startInput(size_t i);
   struct Impl;
   ChannelSpec spec_;
   std::unique_ptr<Impl> impl_;

@@ -84,6 +84,22 @@ const Schema<InputSpec>& inputSchema() {
   return s;
 }
 
+const Schema<FailoverSpec>& failoverSchema() {
+  static const Schema<FailoverSpec> s({
+      integer("loss_ms", &FailoverSpec::lossMs, 100, 10000,
+              "no video from the on-air input for this long: fail over (loss of signal, or undecodable)"),
+      integer("black_ms", &FailoverSpec::blackMs, 0, 600000, "black picture for this long: fail over (0: never)"),
+      integer("silence_ms", &FailoverSpec::silenceMs, 0, 600000,
+              "audio below -60 dBFS, or none, for this long: fail over (0: never)"),
+      integer("freeze_ms", &FailoverSpec::freezeMs, 0, 600000, "a frozen picture for this long: fail over (0: never)"),
+      boolean("auto_return", &FailoverSpec::autoReturn,
+              "return to the primary by itself once it has been fit for return_holdoff_ms"),
+      integer("return_holdoff_ms", &FailoverSpec::returnHoldoffMs, 0, 3600000,
+              "how long the primary must be fit before the return (made at a segment boundary)"),
+  });
+  return s;
+}
+
 const Schema<SrtSpec>& srtSchema() {
   static const Schema<SrtSpec> s({
       string("listen", &SrtSpec::listen, {}, 64, "ADDR:PORT of the SRT listener shared by every channel"),
@@ -99,6 +115,8 @@ const Schema<ChannelSpec>& channelSchema() {
       object("source", &ChannelSpec::source, sourceSchema(), "the built-in test source"),
       object("audio", &ChannelSpec::audio, audioSchema(), "the AAC audio rendition"),
       object("packaging", &ChannelSpec::packaging, packagingSchema(), "segments, parts and windows"),
+      object("failover", &ChannelSpec::failover, failoverSchema(),
+             "input failover: when the on-air input is taken off air, and the return to the primary"),
   });
   return s;
 }
@@ -157,9 +175,10 @@ Status validateChannel(const ChannelSpec& c) {
     return Status::error(at + "packaging.part_ms (" + std::to_string(p.partDurationMs) +
                          ") must hold a whole number of frames at " + std::to_string(src.frameRateNum) + " fps");
   if (c.video.empty()) return Status::error(at + "the ladder is empty");
-  if (c.inputs.size() > 1)
-    return Status::error(at + "one input per channel for now (primary/backup failover is not built yet)");
+  if (c.inputs.size() > 4) return Status::error(at + "at most 4 inputs (a primary and its backups)");
+  std::set<std::string> inputIds;
   for (const auto& in : c.inputs) {
+    if (!inputIds.insert(in.id).second) return Status::error(at + "input id '" + in.id + "' is used twice");
     const std::string iat = at + "input '" + in.id + "': ";
     if (!validId(in.id)) return Status::error(iat + "id must be 1-64 of [A-Za-z0-9_-]");
     if (!in.passphrase.empty() && in.passphrase.size() < 10)
