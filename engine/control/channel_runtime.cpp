@@ -7,7 +7,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
-#include "ingest/srt_input.h"
+#include "ingest/contribution_input.h"
 #include "ingest/srt_listener.h"
 #include "ingest/test_source.h"
 #include "origin/origin.h"
@@ -92,7 +92,7 @@ Status ChannelRuntime::start() {
   } else {
     // One input until input failover lands (config validation enforces it).
     const InputSpec& in = spec_.inputs.front();
-    auto input = std::make_unique<ingest::SrtInput>(spec_.id, in.id, timeline);
+    auto input = std::make_unique<ingest::ContributionInput>(spec_.id, in.id, timeline);
     ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
                              in.latencyMs, in.allowCidrs, input->publisherSink()};
     if (!impl_->srt) {

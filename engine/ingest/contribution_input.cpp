@@ -1,4 +1,4 @@
-#include "ingest/srt_input.h"
+#include "ingest/contribution_input.h"
 
 #include <algorithm>
 
@@ -17,8 +17,8 @@ namespace {
 
 constexpr int kIoBufferBytes = 64 * 1024;
 
-// The demuxer's view of the queue, with a budget: libavformat's MPEG-TS
-// demuxer skips bytes it cannot sync on without returning, so garbage would
+// The demuxer's view of the queue, with a budget: libavformat's MPEG-TS and
+// FLV demuxers skip bytes they cannot sync on without returning, so garbage would
 // be read for as long as its publisher sends it. A feed that yields no packet
 // within the budget is declared invalid instead.
 struct QueueReader {
@@ -39,7 +39,7 @@ int readFromQueue(void* opaque, uint8_t* buf, int size) {
 }  // namespace
 
 // The listener's side: turns publisher events into queue sessions. Never blocks.
-class SrtInput::Feed final : public SrtPublisherSink {
+class ContributionInput::Feed final : public PublisherSink {
  public:
   explicit Feed(size_t maxBytes) : queue(maxBytes) {}
   void onPublisherConnected(const std::string&) override { queue.beginSession(nowUtcUs()); }
@@ -49,12 +49,13 @@ class SrtInput::Feed final : public SrtPublisherSink {
 };
 
 // What one session hands on to the next, so the timeline never goes back.
-struct SrtInput::Continuity {
+struct ContributionInput::Continuity {
   int64_t nextVideo90k = 0;  // the earliest timeline time of the next video frame
   AudioNormaliser audio;     // its end carries over; rebuilt per session
 };
 
-SrtInput::SrtInput(std::string channelId, std::string inputId, Timeline timeline, SrtInputOptions options)
+ContributionInput::ContributionInput(std::string channelId, std::string inputId, Timeline timeline,
+                                     ContributionInputOptions options)
     : channelId_(std::move(channelId)),
       inputId_(std::move(inputId)),
       timeline_(std::move(timeline)),
@@ -62,61 +63,65 @@ SrtInput::SrtInput(std::string channelId, std::string inputId, Timeline timeline
       feed_(std::make_shared<Feed>(options.queueBytes)),
       continuity_(std::make_unique<Continuity>()) {}
 
-SrtInput::~SrtInput() { stop(); }
+ContributionInput::~ContributionInput() { stop(); }
 
-std::shared_ptr<SrtPublisherSink> SrtInput::publisherSink() const { return feed_; }
+std::shared_ptr<PublisherSink> ContributionInput::publisherSink() const { return feed_; }
 
-Status SrtInput::start(FrameSink* sink) {
-  if (pacer_.running()) return Status::error("SRT input already started");
-  if (timeline_.empty()) return Status::error("SRT input: the timeline has no period (begin() not called)");
+Status ContributionInput::start(FrameSink* sink) {
+  if (pacer_.running()) return Status::error("contribution input already started");
+  if (timeline_.empty()) return Status::error("contribution input: the timeline has no period (begin() not called)");
   feed_->queue.reopen();
   continuity_->nextVideo90k = timeline_.segmentStart90k(timeline_.current().firstSegment);
   pacer_.start([this, sink] { run(sink); });
   return Status::ok();
 }
 
-void SrtInput::stop() {
+void ContributionInput::stop() {
   feed_->queue.close();  // wakes a demuxer blocked in a read
   pacer_.stop();
 }
 
-SrtInputStatus SrtInput::status() const {
+ContributionInputStatus ContributionInput::status() const {
   std::lock_guard lock(statusMutex_);
-  SrtInputStatus s = status_;
+  ContributionInputStatus s = status_;
   s.bytesDropped = feed_->queue.bytesDropped();
   return s;
 }
 
-void SrtInput::run(FrameSink* sink) {
+const char* ContributionInput::containerName() const {
+  return options_.container == ContributionInputOptions::Container::Flv ? "FLV" : "MPEG-TS";
+}
+
+void ContributionInput::run(FrameSink* sink) {
   auto logger = log::get("ingest");
-  auto setState = [this](SrtInputStatus::State st) {
+  auto setState = [this](ContributionInputStatus::State st) {
     std::lock_guard lock(statusMutex_);
     status_.state = st;
   };
   while (!pacer_.stopping()) {
-    setState(SrtInputStatus::State::Waiting);
+    setState(ContributionInputStatus::State::Waiting);
     const auto connectedAt = feed_->queue.waitSession();
     if (!connectedAt) break;
     {
       std::lock_guard lock(statusMutex_);
       ++status_.sessions;
-      status_.state = SrtInputStatus::State::Probing;
+      status_.state = ContributionInputStatus::State::Probing;
       status_.firstFrameMs = -1;
     }
     const Status s = runSession(sink, *connectedAt);
     if (pacer_.stopping()) break;
     if (!s) {
-      logger->error("[ch={} in={}] SRT feed: {}", channelId_, inputId_, s.message());
+      logger->error("[ch={} in={}] {} feed: {}", channelId_, inputId_, containerName(), s.message());
       std::lock_guard lock(statusMutex_);
       ++status_.failedSessions;
       status_.lastError = s.message();
     } else {
-      logger->info("[ch={} in={}] SRT feed ended; waiting for a publisher", channelId_, inputId_);
+      logger->info("[ch={} in={}] {} feed ended; waiting for a publisher", channelId_, inputId_, containerName());
     }
   }
 }
 
-Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
+Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   auto logger = log::get("ingest");
   // Custom IO over the queue. The AVIOContext outlives the format context
   // (declared first), which does not free a custom pb.
@@ -137,18 +142,23 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   AVDictionary* opts = nullptr;
   av_dict_set_int(&opts, "probesize", options_.probeSizeBytes, 0);
   av_dict_set_int(&opts, "analyzeduration", options_.analyzeDurationUs, 0);
-  int err = avformat_open_input(&raw, nullptr, av_find_input_format("mpegts"), &opts);  // frees raw on failure
+  const bool ts = options_.container == ContributionInputOptions::Container::MpegTs;
+  const std::string name = containerName();
+  const AVInputFormat* format = av_find_input_format(ts ? "mpegts" : "flv");
+  if (!format) return Status::error("libavformat has no " + name + " demuxer");
+  int err = avformat_open_input(&raw, nullptr, format, &opts);  // frees raw on failure
   av_dict_free(&opts);
-  if (err < 0) return av::error("open MPEG-TS", err);
+  if (err < 0) return av::error("open " + name, err);
   av::InputFormatContextPtr fmt(raw);
   err = avformat_find_stream_info(raw, nullptr);
   if (err < 0 && (raw->nb_streams == 0 || err == AVERROR_INVALIDDATA))
-    return Status::error("no MPEG-TS program in the feed (garbage or not a TS?)");
-  if (err < 0) return av::error("probe MPEG-TS", err);
+    return Status::error(ts ? "no MPEG-TS program in the feed (garbage or not a TS?)"
+                            : "no FLV stream in the feed (garbage or not FLV?)");
+  if (err < 0) return av::error("probe " + name, err);
   if (pacer_.stopping()) return Status::ok();
 
   const int videoIndex = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (videoIndex < 0) return Status::error("no video stream in the MPEG-TS (garbage or not a TS?)");
+  if (videoIndex < 0) return Status::error("no video stream in the " + name + " (garbage?)");
   const int audioIndex = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, videoIndex, nullptr, 0);
   const AVStream* vs = raw->streams[videoIndex];
   auto vdec = openDecoder(vs);
@@ -170,7 +180,7 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     status_.width = videoDecoder->width;
     status_.height = videoDecoder->height;
   }
-  logger->info("[ch={} in={}] SRT feed: {}x{} {} @ {}/{}{}", channelId_, inputId_, videoDecoder->width,
+  logger->info("[ch={} in={}] {} feed: {}x{} {} @ {}/{}{}", channelId_, inputId_, containerName(), videoDecoder->width,
                videoDecoder->height, avcodec_get_name(vs->codecpar->codec_id), rate.num, rate.den,
                audioDecoder ? std::string(", ") + avcodec_get_name(raw->streams[audioIndex]->codecpar->codec_id) : "");
 
@@ -209,7 +219,7 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     std::lock_guard lock(statusMutex_);
     ++status_.videoFrames;
     if (firstVideo) {
-      status_.state = SrtInputStatus::State::Live;
+      status_.state = ContributionInputStatus::State::Live;
       status_.firstFrameMs = (nowUtcUs() - connectedAtUs) / 1000;
       firstVideo = false;
     }
@@ -259,8 +269,9 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   decode(videoDecoder.get(), nullptr, true);
   if (audioDecoder) decode(audioDecoder.get(), nullptr, false);
   if (err == AVERROR_INVALIDDATA)
-    return Status::error("no MPEG-TS packet in the last " + std::to_string(reader.budgetBytes) + " bytes (garbage?)");
-  if (err != AVERROR_EOF) return av::error("read MPEG-TS", err);
+    return Status::error("no " + name + " packet in the last " + std::to_string(reader.budgetBytes) +
+                         " bytes (garbage?)");
+  if (err != AVERROR_EOF) return av::error("read " + name, err);
   if (grid.framesPlaced() == 0) return Status::error("the feed ended before its first video frame");
   return Status::ok();
 }

@@ -1,9 +1,10 @@
-// One SRT contribution input as a FrameSource: the MPEG-TS its publishers
-// send (through SrtListener) is demuxed by libavformat over a custom
-// AVIOContext, decoded (H.264, AAC) and stamped onto the channel timeline.
+// One contribution input as a FrameSource: the bytes its publishers send
+// through a listener (MPEG-TS from SrtListener, FLV from RtmpListener) are
+// demuxed by libavformat over a custom AVIOContext, decoded (H.264, AAC) and
+// stamped onto the channel timeline.
 //
-//   auto input = std::make_unique<SrtInput>("news1", "primary", timeline);
-//   listener.addInput({"news1", "primary", passphrase, 16, 200, {}, input->publisherSink()});
+//   auto input = std::make_unique<ContributionInput>("news1", "primary", timeline);
+//   srtListener.addInput({"news1", "primary", passphrase, 16, 200, {}, input->publisherSink()});
 //   input->start(sink);
 //
 // Timeline: the first frame of the first publisher lands at the current
@@ -24,18 +25,21 @@
 #include "core/timeline.h"
 #include "ingest/frame_source.h"
 #include "ingest/pacer.h"
-#include "ingest/srt_listener.h"
+#include "ingest/publisher_sink.h"
 
 namespace vigil::ingest {
 
 class SessionQueue;
 
-struct SrtInputOptions {
+struct ContributionInputOptions {
+  // What the publishers' bytes are: MPEG-TS (SRT) or FLV (RTMP).
+  enum class Container { MpegTs, Flv };
+  Container container = Container::MpegTs;
   int sampleRate = 48000;
   int channels = 2;
   size_t queueBytes = 4 << 20;  // between the listener's and the demux thread (~6 s at 5 Mb/s)
   // Probing budget before the first frame: libavformat's defaults (5 MB, 5 s)
-  // cost seconds on a live feed; a TS with SPS/PPS at its start needs little.
+  // cost seconds on a live feed; a stream with SPS/PPS at its start needs little.
   int64_t probeSizeBytes = 200'000;
   int64_t analyzeDurationUs = 500'000;
   // A session whose bytes yield no demuxed packet for this long is garbage
@@ -43,7 +47,7 @@ struct SrtInputOptions {
   int64_t maxBytesWithoutPacket = 8 << 20;
 };
 
-struct SrtInputStatus {
+struct ContributionInputStatus {
   enum class State { Waiting, Probing, Live };
   State state = State::Waiting;
   int64_t sessions = 0;        // publisher sessions seen
@@ -57,31 +61,34 @@ struct SrtInputStatus {
   std::string lastError;
 };
 
-class SrtInput final : public FrameSource {
+class ContributionInput final : public FrameSource {
  public:
-  SrtInput(std::string channelId, std::string inputId, Timeline timeline, SrtInputOptions options = {});
-  ~SrtInput() override;
-  SrtInput(const SrtInput&) = delete;
-  SrtInput& operator=(const SrtInput&) = delete;
+  ContributionInput(std::string channelId, std::string inputId, Timeline timeline,
+                    ContributionInputOptions options = {});
+  ~ContributionInput() override;
+  ContributionInput(const ContributionInput&) = delete;
+  ContributionInput& operator=(const ContributionInput&) = delete;
 
-  // What the listener delivers this input's publishers to (SrtInputSpec::sink).
-  std::shared_ptr<SrtPublisherSink> publisherSink() const;
+  // What the listener delivers this input's publishers to (SrtInputSpec::sink,
+  // RtmpInputSpec::sink).
+  std::shared_ptr<PublisherSink> publisherSink() const;
 
   Status start(FrameSink* sink) override;
   void stop() override;
 
-  SrtInputStatus status() const;
+  ContributionInputStatus status() const;
 
  private:
   class Feed;
   struct Session;
   void run(FrameSink* sink);
   Status runSession(FrameSink* sink, int64_t connectedAtUs);
+  const char* containerName() const;
 
   const std::string channelId_;
   const std::string inputId_;
   const Timeline timeline_;
-  const SrtInputOptions options_;
+  const ContributionInputOptions options_;
   std::shared_ptr<Feed> feed_;  // shared with the listener, which may outlive this input
 
   // The timeline position carried from one session to the next; the thread only.
@@ -89,7 +96,7 @@ class SrtInput final : public FrameSource {
   std::unique_ptr<Continuity> continuity_;
 
   mutable std::mutex statusMutex_;  // guards status_
-  SrtInputStatus status_;
+  ContributionInputStatus status_;
   Pacer pacer_;  // the demux thread
 };
 
