@@ -10,6 +10,7 @@ extern "C" {
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/decode_rebase.h"
+#include "ingest/input_health.h"
 #include "ingest/session_queue.h"
 
 namespace vigil::ingest {
@@ -38,14 +39,43 @@ int readFromQueue(void* opaque, uint8_t* buf, int size) {
 
 }  // namespace
 
-// The listener's side: turns publisher events into queue sessions. Never blocks.
+// The listener's side: turns publisher events into queue sessions, and
+// measures what arrives (time, rate, TS continuity). Never blocks for long.
 class ContributionInput::Feed final : public PublisherSink {
  public:
-  explicit Feed(size_t maxBytes) : queue(maxBytes) {}
-  void onPublisherConnected(const std::string&) override { queue.beginSession(nowUtcUs()); }
-  void onPayload(const uint8_t* data, size_t size) override { queue.push(data, size); }
+  Feed(size_t maxBytes, bool ts) : queue(maxBytes), scanTs_(ts) {}
+  void onPublisherConnected(const std::string&) override {
+    continuity_.resetPids();
+    queue.beginSession(nowUtcUs());
+  }
+  void onPayload(const uint8_t* data, size_t size) override {
+    const int64_t now = nowUtcUs();
+    lastPayloadUtcUs.store(now, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(rateMutex_);
+      rate_.add(now, size);
+    }
+    if (scanTs_) {
+      continuity_.scan(data, size);
+      continuityErrors.store(continuity_.errors(), std::memory_order_relaxed);
+    }
+    queue.push(data, size);
+  }
   void onPublisherGone() override { queue.endSession(); }
+  double bitrateKbps() const {
+    std::lock_guard lock(rateMutex_);
+    return rate_.kbps(nowUtcUs());
+  }
+
   SessionQueue queue;
+  std::atomic<int64_t> lastPayloadUtcUs{0};
+  std::atomic<int64_t> continuityErrors{0};
+
+ private:
+  const bool scanTs_;
+  TsContinuityCounter continuity_;  // the listener's thread only
+  mutable std::mutex rateMutex_;    // guards rate_
+  ByteRateWindow rate_;
 };
 
 // What one session hands on to the next, so the timeline never goes back.
@@ -60,7 +90,8 @@ ContributionInput::ContributionInput(std::string channelId, std::string inputId,
       inputId_(std::move(inputId)),
       timeline_(std::move(timeline)),
       options_(options),
-      feed_(std::make_shared<Feed>(options.queueBytes)),
+      feed_(
+          std::make_shared<Feed>(options.queueBytes, options.container == ContributionInputOptions::Container::MpegTs)),
       continuity_(std::make_unique<Continuity>()) {}
 
 ContributionInput::~ContributionInput() { stop(); }
@@ -85,6 +116,9 @@ ContributionInputStatus ContributionInput::status() const {
   std::lock_guard lock(statusMutex_);
   ContributionInputStatus s = status_;
   s.bytesDropped = feed_->queue.bytesDropped();
+  s.lastPayloadUtcUs = feed_->lastPayloadUtcUs.load(std::memory_order_relaxed);
+  s.bitrateKbps = feed_->bitrateKbps();
+  s.continuityErrors = feed_->continuityErrors.load(std::memory_order_relaxed);
   return s;
 }
 
@@ -107,6 +141,11 @@ void ContributionInput::run(FrameSink* sink) {
       ++status_.sessions;
       status_.state = ContributionInputStatus::State::Probing;
       status_.firstFrameMs = -1;
+      status_.frameRate = 0;
+      status_.videoCodec.clear();
+      status_.audioCodec.clear();
+      status_.keyframeIntervalMs = 0;
+      status_.avSyncDriftMs = 0;
     }
     const Status s = runSession(sink, *connectedAt);
     if (pacer_.stopping()) break;
@@ -179,6 +218,8 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     std::lock_guard lock(statusMutex_);
     status_.width = videoDecoder->width;
     status_.height = videoDecoder->height;
+    status_.videoCodec = avcodec_get_name(vs->codecpar->codec_id);
+    if (audioDecoder) status_.audioCodec = avcodec_get_name(raw->streams[audioIndex]->codecpar->codec_id);
   }
   logger->info("[ch={} in={}] {} feed: {}x{} {} @ {}/{}{}", channelId_, inputId_, containerName(), videoDecoder->width,
                videoDecoder->height, avcodec_get_name(vs->codecpar->codec_id), rate.num, rate.den,
@@ -205,6 +246,7 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   };
 
   bool firstVideo = true;
+  FrameRateWindow frameRate;
   auto onVideo = [&](AVFrame* f) {
     const int64_t pts = f->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) return;
@@ -216,8 +258,10 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     f->time_base = kTimelineTimeBase;
     sink->onVideoFrame(f);
     continuity_->nextVideo90k = periodStart + grid.nextOffset90k();
+    frameRate.add(ts90k);
     std::lock_guard lock(statusMutex_);
     ++status_.videoFrames;
+    status_.frameRate = frameRate.fps();
     if (firstVideo) {
       status_.state = ContributionInputStatus::State::Live;
       status_.firstFrameMs = (nowUtcUs() - connectedAtUs) / 1000;
@@ -231,14 +275,33 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     ++status_.audioFrames;
     return true;
   };
+  // A/V drift: where the normaliser puts each decoded audio frame (its anchor
+  // plus the samples before it) against where its source pts would put it
+  // beside the video; the first frame's difference is the session's offset.
+  int64_t audioAnchor90k = 0;
+  int64_t audioSamplesIn = 0;  // decoded samples since the anchor, at the decoder's rate
+  int64_t driftOffset90k = AV_NOPTS_VALUE;
   auto onAudio = [&](AVFrame* f) {
+    const AVRational tb = raw->streams[audioIndex]->time_base;
+    const int64_t ts90k = f->best_effort_timestamp == AV_NOPTS_VALUE
+                              ? AV_NOPTS_VALUE
+                              : av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
     if (!audio.anchored()) {
-      if (f->best_effort_timestamp == AV_NOPTS_VALUE) return;
-      const AVRational tb = raw->streams[audioIndex]->time_base;
-      const int64_t ts90k = av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
+      if (ts90k == AV_NOPTS_VALUE) return;
       fixBase(ts90k);
-      audio.anchorAt(periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0));
+      const int64_t at = periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0);
+      audioAnchor90k = std::max(at, audio.end90k());  // as anchorAt places it
+      audioSamplesIn = 0;
+      audio.anchorAt(at);
     }
+    if (ts90k != AV_NOPTS_VALUE && f->sample_rate > 0) {
+      const int64_t placed90k = audioAnchor90k + av_rescale(audioSamplesIn, kTimelineHz, f->sample_rate);
+      const int64_t drift90k = placed90k - (periodStart + base90k + ts90k - origin90k);
+      if (driftOffset90k == AV_NOPTS_VALUE) driftOffset90k = drift90k;
+      std::lock_guard lock(statusMutex_);
+      status_.avSyncDriftMs = static_cast<double>(drift90k - driftOffset90k) / 90.0;
+    }
+    audioSamplesIn += f->nb_samples;
     audio.push(f, deliverAudio);
   };
 
@@ -252,10 +315,22 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     }
   };
   reader.budgetBytes = options_.maxBytesWithoutPacket;
+  int64_t lastKeyMs = AV_NOPTS_VALUE;
   for (;;) {
     err = av_read_frame(raw, packet.get());
     if (err < 0) break;
     reader.sinceLastPacket = 0;
+    if (packet->stream_index == videoIndex && (packet->flags & AV_PKT_FLAG_KEY)) {
+      const int64_t t = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+      if (t != AV_NOPTS_VALUE) {
+        const int64_t ms = av_rescale_q(t, vs->time_base, AVRational{1, 1000});
+        if (lastKeyMs != AV_NOPTS_VALUE && ms > lastKeyMs) {
+          std::lock_guard lock(statusMutex_);
+          status_.keyframeIntervalMs = ms - lastKeyMs;
+        }
+        lastKeyMs = ms;
+      }
+    }
     if (packet->stream_index == videoIndex)
       decode(videoDecoder.get(), packet.get(), true);
     else if (audioDecoder && packet->stream_index == audioIndex)

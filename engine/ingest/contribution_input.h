@@ -59,6 +59,20 @@ struct ContributionInputStatus {
   int width = 0;
   int height = 0;
   std::string lastError;
+
+  // Input health. Latest session unless said otherwise; zero or empty before its first frame.
+  int64_t lastPayloadUtcUs = 0;    // when the last payload byte arrived (any session); 0: never
+  double bitrateKbps = 0;          // payload received over the last ~2 s
+  double frameRate = 0;            // delivered video frames over ~2 s of their source timestamps
+  std::string videoCodec;          // libavcodec names: "h264", "aac"
+  std::string audioCodec;          // empty: the feed has no audio
+  int64_t keyframeIntervalMs = 0;  // between the last two key video packets (source time)
+  int64_t continuityErrors = 0;    // MPEG-TS continuity_counter errors, over all sessions (FLV: 0)
+  // How far delivered audio has moved from delivered video since the
+  // session's first audio frame, against what the source's timestamps say
+  // (positive: audio later). Video follows source timestamps; audio is
+  // sample-counted, so an encoder whose audio clock drifts shows up here.
+  double avSyncDriftMs = 0;
 };
 
 class ContributionInput final : public FrameSource {

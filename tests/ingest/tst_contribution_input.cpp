@@ -141,6 +141,39 @@ class TstContributionInput : public QObject {
     QVERIFY(!sink.ended);  // a live input ends only by stop()
   }
 
+  // What the status tells about a feed: codecs, rate, GOP, continuity, sync.
+  void reportsInputHealth() {
+    Timeline timeline(180000, 18000);
+    timeline.begin(nowUtcUs());
+    ContributionInput input("ch1", "primary", timeline);
+    Collector sink;
+    QVERIFY(input.start(&sink).isOk());
+    auto feed = input.publisherSink();
+    QCOMPARE(input.status().lastPayloadUtcUs, int64_t{0});
+    const int64_t before = nowUtcUs();
+    publish(*feed, ts_);
+    QVERIFY(srttest::waitFor([&] { return sink.videoCount() == 60; }, 10000));
+    auto st = input.status();
+    QVERIFY(st.lastPayloadUtcUs >= before && st.lastPayloadUtcUs <= nowUtcUs());
+    QVERIFY(st.bitrateKbps > 0);  // all of it within the window: a burst
+    QVERIFY2(std::abs(st.frameRate - 30) < 0.01, qPrintable(QString::number(st.frameRate)));
+    QCOMPARE(st.videoCodec, std::string("h264"));
+    QCOMPARE(st.audioCodec, std::string("aac"));
+    QCOMPARE(st.keyframeIntervalMs, int64_t{1000});  // -g 30 at 30 fps
+    QCOMPARE(st.continuityErrors, int64_t{0});
+    QVERIFY2(std::abs(st.avSyncDriftMs) < 25, qPrintable(QString::number(st.avSyncDriftMs)));
+
+    // Three TS packets lost in the middle: continuity errors, frames still come.
+    QByteArray lossy = ts_;
+    lossy.remove(188 * 400, 188 * 3);
+    publish(*feed, lossy);
+    QVERIFY(srttest::waitFor([&] { return input.status().sessions == 2 && sink.videoCount() >= 100; }, 10000));
+    QVERIFY(srttest::waitFor([&] { return input.status().state == ContributionInputStatus::State::Waiting; }, 10000));
+    st = input.status();
+    QVERIFY2(st.continuityErrors >= 1 && st.continuityErrors <= 3, qPrintable(QString::number(st.continuityErrors)));
+    input.stop();
+  }
+
   void stopWhileWaitingAndWhileProbing() {
     Timeline timeline(180000, 18000);
     timeline.begin(nowUtcUs());

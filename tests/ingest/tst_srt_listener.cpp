@@ -167,6 +167,17 @@ class TstSrtListener : public QObject {
     QVERIFY(st->latencyMs >= kLatencyMs);
     QVERIFY(st->receiveRateMbps > 0);
     QCOMPARE(st->sessions, int64_t{1});
+    // The input's health figures of a real-time publisher.
+    const auto health = ch1.input.status();
+    qInfo("input: %.0f kb/s, %.2f fps, %s/%s, GOP %lld ms, %lld CC errors, A/V drift %.1f ms, last payload %lld ms ago",
+          health.bitrateKbps, health.frameRate, health.videoCodec.c_str(), health.audioCodec.c_str(),
+          static_cast<long long>(health.keyframeIntervalMs), static_cast<long long>(health.continuityErrors),
+          health.avSyncDriftMs, static_cast<long long>((nowUtcUs() - health.lastPayloadUtcUs) / 1000));
+    QVERIFY2(std::abs(health.frameRate - 30) < 0.5, qPrintable(QString::number(health.frameRate)));
+    QVERIFY(health.bitrateKbps > 20 && health.bitrateKbps < 20000);
+    QCOMPARE(health.keyframeIntervalMs, int64_t{1000});
+    QCOMPARE(health.continuityErrors, int64_t{0});
+    QVERIFY(nowUtcUs() - health.lastPayloadUtcUs < 1'000'000);
     QCOMPARE(counters().accepted, int64_t{1});
   }
 
