@@ -78,7 +78,7 @@ Status ChunkReader::feed(std::span<const uint8_t> bytes, std::deque<Message>& ou
 }
 
 // A whole chunk header is in header_: update the chunk stream, start the payload.
-Status ChunkReader::beginChunk(std::deque<Message>&) {
+Status ChunkReader::beginChunk(std::deque<Message>& out) {
   const size_t basic = basicHeaderSize(header_[0]);
   const uint8_t fmt = header_[0] >> 6;
   const uint8_t* mh = header_ + basic;
@@ -132,14 +132,12 @@ Status ChunkReader::beginChunk(std::deque<Message>&) {
   state_ = State::Payload;
   have_ = 0;
   if (chunkLeft_ == 0) {
-    // An empty message: complete at once (feed() finishes it on the next byte
-    // or, with none left, here).
+    // An empty message is complete with its header. Empty media messages
+    // happen (some encoders send them); an empty control message is an error.
     state_ = State::Basic;
-    Message m{csid_, s.type, s.streamId, s.timestamp, {}};
     s.inMessage = false;
-    if (m.type == kSetChunkSize || m.type == kAbort) return Status::error("RTMP: empty control message");
-    // Empty media messages happen (an encoder's keep-alive); hand them on.
-    return Status::ok();
+    if (s.type == kSetChunkSize || s.type == kAbort) return Status::error("RTMP: empty control message");
+    out.push_back(Message{csid_, s.type, s.streamId, s.timestamp, {}});
   }
   return Status::ok();
 }

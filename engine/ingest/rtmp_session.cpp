@@ -231,9 +231,15 @@ awaitable<void> RtmpSession::run() {
 awaitable<bool> RtmpSession::handshake() {
   std::vector<uint8_t> c0c1(1 + kHandshakeBytes);
   boost::system::error_code ec;
-  co_await asio::async_read(socket_, asio::buffer(c0c1), asio::redirect_error(asio::use_awaitable, ec));
+  const size_t got =
+      co_await asio::async_read(socket_, asio::buffer(c0c1), asio::redirect_error(asio::use_awaitable, ec));
   if (ec) {
-    if (!closed_) fail(RtmpRejectReason::BadHandshake, "C0/C1: " + ec.message());
+    // A connection closed before its first byte is a port check (a load
+    // balancer's, a scanner's), not a broken encoder: no warning for it.
+    if (got == 0 && ec == asio::error::eof)
+      endWhy_ = "closed before the handshake";
+    else if (!closed_)
+      fail(RtmpRejectReason::BadHandshake, "C0/C1: " + ec.message());
     co_return false;
   }
   lastRead_ = Clock::now();
@@ -393,6 +399,7 @@ awaitable<bool> RtmpSession::command(const std::vector<Value>& args, uint32_t st
 // tags, their timestamps rebased on the message's.
 void RtmpSession::deliverMedia(const rtmp::Message& m) {
   std::span<const uint8_t> body(m.payload);
+  if (body.empty()) return;  // an encoder's empty message: no tag for the demuxer
   if (m.type == rtmp::kDataAmf0 || m.type == rtmp::kDataAmf3) {
     if (m.type == rtmp::kDataAmf3 && !body.empty()) body = body.subspan(1);
     // "@setDataFrame" is the publisher's instruction to keep what follows

@@ -200,6 +200,207 @@ class TstRtmpListener : public QObject {
     QVERIFY(stats->mediaMessages > 90);
     QCOMPARE(listener_->counters().published, int64_t{1});
   }
+
+  void rejectsBadInputSpecs() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    auto bad = [&](RtmpInputSpec s) {
+      s.sink = ch1.input.publisherSink();
+      return !listener_->addInput(std::move(s)).isOk();
+    };
+    QVERIFY(bad(spec("ch1", "primary", "live", "other")));  // exists
+    QVERIFY(bad(spec("ch2", "primary", "live", kKey)));     // same app and key as ch1
+    QVERIFY(bad(spec("ch2", "primary", "", "k")));
+    QVERIFY(bad(spec("ch2", "primary", "li ve", "k")));
+    QVERIFY(bad(spec("ch2", "primary", "/live", "k")));
+    QVERIFY(bad(spec("ch2", "primary", "live", "")));
+    QVERIFY(bad(spec("ch2", "primary", "live", "k?x=1")));
+    QVERIFY(bad(spec("ch2", "primary", "live", "k", {"10.0.0.0/40"})));
+    RtmpInputSpec noSink = spec("ch2", "primary", "live", "k");
+    QVERIFY(!listener_->addInput(noSink).isOk());
+    QVERIFY(listener_->removeInput("ch1", "primary").isOk());
+    QVERIFY(!listener_->removeInput("ch1", "primary").isOk());
+  }
+
+  void wrongKeyAndUnknownAppAreRefused() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    QVERIFY(exitsWithError(publish(url("live", "not-the-key"))));
+    QCOMPARE(rejected(RtmpRejectReason::WrongKey), int64_t{1});
+    QVERIFY(exitsWithError(publish(url("other", QString::fromStdString(kKey)))));
+    QCOMPARE(rejected(RtmpRejectReason::UnknownApp), int64_t{1});
+    QCOMPARE(ch1.sink.videoCount(), 0);
+    QCOMPARE(listener_->stats("ch1", "primary")->sessions, int64_t{0});
+    QCOMPARE(listener_->counters().published, int64_t{0});
+    // The refused callers did not keep anything: the right key gets in.
+    publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() > 0; }, 20000));
+  }
+
+  void addressOutsideTheAllowListIsRefused() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey, {"10.0.0.0/8"}), *timeline_);
+    QVERIFY(ch1.ok);
+    QVERIFY(exitsWithError(publish(url("live", QString::fromStdString(kKey)))));
+    QCOMPARE(rejected(RtmpRejectReason::AddressNotAllowed), int64_t{1});
+    QCOMPARE(listener_->stats("ch1", "primary")->rejections, int64_t{1});
+    Channel ch2(*listener_, spec("ch2", "primary", "live", "key-2", {"10.0.0.0/8", "127.0.0.0/8"}), *timeline_);
+    QVERIFY(ch2.ok);
+    publish(url("live", "key-2"));
+    QVERIFY(waitFor([&] { return ch2.sink.videoCount() > 0; }, 20000));
+    QCOMPARE(ch1.sink.videoCount(), 0);
+  }
+
+  // Stream hijack: a second publisher with the right key is refused while the
+  // first is live, and the first carries on.
+  void secondPublisherIsRefused() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    QProcess* first = publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= 10; }, 20000));
+    QVERIFY(exitsWithError(publish(url("live", QString::fromStdString(kKey)))));
+    QCOMPARE(rejected(RtmpRejectReason::InputBusy), int64_t{1});
+    const int now = ch1.sink.videoCount();
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= now + 30; }, 5000));
+    QVERIFY(!first->waitForFinished(100));  // still publishing
+    QCOMPARE(listener_->stats("ch1", "primary")->sessions, int64_t{1});
+    QVERIFY(listener_->stats("ch1", "primary")->connected);
+  }
+
+  // An encoder that drops and comes back is taken back, and the timeline
+  // goes on from where it was.
+  void reconnectingPublisherIsTakenBack() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    QProcess* first = publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= 30; }, 20000));
+    first->kill();
+    QVERIFY(waitFor([&] { return !listener_->stats("ch1", "primary")->connected; }, 5000));
+    QVERIFY(waitFor([&] { return ch1.input.status().state == ContributionInputStatus::State::Waiting; }, 10000));
+    const int before = ch1.sink.videoCount();
+    publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= before + 30; }, 20000));
+    const auto check = srttest::checkTimestamps(ch1.sink.frames(), 3000);
+    QVERIFY2(check.empty(), check.c_str());
+    QCOMPARE(listener_->stats("ch1", "primary")->sessions, int64_t{2});
+    QCOMPARE(ch1.input.status().sessions, int64_t{2});
+    QCOMPARE(ch1.input.status().failedSessions, int64_t{0});
+  }
+
+  // Random bytes, a cut handshake, a silent peer, bad chunks and bad AMF on
+  // the port: each closes its own connection, with its reason counted, while
+  // a real publisher on another input goes on.
+  void hostileConnectionsLeaveOthersAlone() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    Channel ch2(*listener_, spec("ch2", "primary", "live", "key-2"), *timeline_);
+    QVERIFY(ch1.ok && ch2.ok);
+    publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= 10; }, 20000));
+
+    std::mt19937 rng(5);
+    {  // random bytes: not RTMP
+      RawClient c(listener_->port());
+      std::vector<uint8_t> noise(5000);
+      for (auto& b : noise) b = static_cast<uint8_t>(rng());
+      noise[0] = 0x47;
+      QVERIFY(c.connected());
+      c.send(noise);
+      QVERIFY(c.closedByServer());
+    }
+    QCOMPARE(rejected(RtmpRejectReason::BadHandshake), int64_t{1});
+    {  // a handshake cut short: C0 and half of C1, then gone
+      RawClient c(listener_->port());
+      std::vector<uint8_t> half(700, 0);
+      half[0] = 3;
+      QVERIFY(c.send(half));
+    }
+    QVERIFY(waitFor([&] { return rejected(RtmpRejectReason::BadHandshake) == 2; }, 5000));
+    {  // a fmt 3 chunk on a stream that never had a header
+      RawClient c(listener_->port());
+      QVERIFY(c.handshake());
+      c.send({0xc4, 1, 2, 3});
+      QVERIFY(c.closedByServer());
+    }
+    {  // a command message of garbage AMF
+      RawClient c(listener_->port());
+      QVERIFY(c.handshake());
+      std::vector<uint8_t> m{0x03, 0, 0, 0, 0, 0, 20, 20, 0, 0, 0, 0};
+      m.resize(m.size() + 20, 0xff);
+      c.send(m);
+      QVERIFY(c.closedByServer());
+    }
+    {  // a message header announcing 16 MB
+      RawClient c(listener_->port());
+      QVERIFY(c.handshake());
+      c.send({0x03, 0, 0, 0, 0xff, 0xff, 0xff, 9, 1, 0, 0, 0});
+      QVERIFY(c.closedByServer());
+    }
+    QVERIFY(waitFor([&] { return rejected(RtmpRejectReason::ProtocolError) == 3; }, 5000));
+    {  // a silent peer after the handshake: the handshake timeout (2 s here)
+      RawClient c(listener_->port());
+      QVERIFY(c.handshake());
+      QVERIFY(c.closedByServer());
+    }
+    QCOMPARE(rejected(RtmpRejectReason::Timeout), int64_t{1});
+    {  // a publish before connect
+      RawClient c(listener_->port());
+      QVERIFY(c.handshake());
+      std::vector<uint8_t> m{0x03, 0, 0, 0, 0, 0, 0, 20, 0, 0, 0, 0};
+      const std::vector<uint8_t> name{0x02, 0, 7, 'p', 'u', 'b', 'l', 'i', 's', 'h'};
+      m.insert(m.end(), name.begin(), name.end());
+      m[6] = static_cast<uint8_t>(name.size());
+      c.send(m);
+      QVERIFY(c.closedByServer());
+    }
+    QCOMPARE(rejected(RtmpRejectReason::ProtocolError), int64_t{4});
+
+    const int now = ch1.sink.videoCount();
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= now + 30; }, 5000));
+    const auto check = srttest::checkTimestamps(ch1.sink.frames(), 3000);
+    QVERIFY2(check.empty(), check.c_str());
+    QCOMPARE(listener_->stats("ch1", "primary")->sessions, int64_t{1});
+    QVERIFY(listener_->stats("ch1", "primary")->connected);
+    // And the other input still takes a publisher.
+    publish(url("live", "key-2"));
+    QVERIFY(waitFor([&] { return ch2.sink.videoCount() >= 10; }, 20000));
+    QCOMPARE(ch2.input.status().failedSessions, int64_t{0});
+  }
+
+  // Removing an input cuts its publisher; its sink hears nothing after.
+  void removingAnInputDisconnectsItsPublisher() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    QProcess* p = publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= 10; }, 20000));
+    QVERIFY(listener_->removeInput("ch1", "primary").isOk());
+    QVERIFY(!listener_->stats("ch1", "primary"));
+    QVERIFY(exitsWithError(p));
+    QThread::msleep(300);  // the input drains what it had
+    const int after = ch1.sink.videoCount();
+    QThread::msleep(500);
+    QCOMPARE(ch1.sink.videoCount(), after);
+  }
+
+  void tooManySessionsAreRefused() {
+    RtmpListenerSpec s;
+    s.address = "127.0.0.1";
+    s.port = 0;
+    s.maxSessions = 2;
+    RtmpListener small(s);
+    QVERIFY(small.start().isOk());
+    {
+      RawClient a(small.port()), b(small.port());
+      QVERIFY(a.connected() && b.connected());
+      QVERIFY(waitFor([&] { return small.counters().connections == 2; }, 5000));
+      RawClient c(small.port());
+      QVERIFY(c.closedByServer());
+      QCOMPARE(small.counters().rejected[static_cast<int>(RtmpRejectReason::TooManySessions)], int64_t{1});
+    }
+    // The two went without a byte (port checks): no bad handshake, and their places are free again.
+    QThread::msleep(200);
+    QCOMPARE(small.counters().rejected[static_cast<int>(RtmpRejectReason::BadHandshake)], int64_t{0});
+    RawClient d(small.port());
+    QVERIFY(d.handshake());
+  }
 };
 
 QTEST_GUILESS_MAIN(TstRtmpListener)
