@@ -271,7 +271,7 @@ awaitable<bool> RtmpSession::handshake() {
   co_return true;
 }
 
-awaitable<bool> RtmpSession::send(uint32_t csid, uint8_t type, uint32_t streamId, const std::vector<uint8_t>& payload) {
+awaitable<bool> RtmpSession::send(uint32_t csid, uint8_t type, uint32_t streamId, std::vector<uint8_t> payload) {
   std::vector<uint8_t> out;
   writer_.write(csid, type, streamId, 0, payload, out);
   boost::system::error_code ec;
@@ -281,7 +281,7 @@ awaitable<bool> RtmpSession::send(uint32_t csid, uint8_t type, uint32_t streamId
 }
 
 awaitable<bool> RtmpSession::sendCommand(uint32_t csid, uint32_t streamId, std::vector<uint8_t> payload) {
-  co_return co_await send(csid, rtmp::kCommandAmf0, streamId, payload);
+  co_return co_await send(csid, rtmp::kCommandAmf0, streamId, std::move(payload));
 }
 
 awaitable<bool> RtmpSession::handle(rtmp::Message& m) {
@@ -311,7 +311,7 @@ awaitable<bool> RtmpSession::handle(rtmp::Message& m) {
       auto values = amf0::decodeAll(body);
       if (!values) co_return fail(RtmpRejectReason::ProtocolError, "command: " + values.message());
       if (!isStringArg(*values, 0)) co_return fail(RtmpRejectReason::ProtocolError, "command without a name");
-      co_return co_await command(*values, m.streamId);
+      co_return co_await command(*values);
     }
     case rtmp::kAudio:
     case rtmp::kVideo:
@@ -325,7 +325,7 @@ awaitable<bool> RtmpSession::handle(rtmp::Message& m) {
   }
 }
 
-awaitable<bool> RtmpSession::command(const std::vector<Value>& args, uint32_t streamId) {
+awaitable<bool> RtmpSession::command(const std::vector<Value>& args) {
   auto logger = log::get("ingest");
   const std::string& name = args[0].string;
   const Value txn = args.size() > 1 && args[1].type == amf0::Type::Number ? args[1] : Value::makeNumber(0);
@@ -362,7 +362,6 @@ awaitable<bool> RtmpSession::command(const std::vector<Value>& args, uint32_t st
   if (name == "publish") {
     if (route_) co_return fail(RtmpRejectReason::ProtocolError, "publish twice");
     if (!isStringArg(args, 3)) co_return fail(RtmpRejectReason::ProtocolError, "publish without a stream name");
-    (void)streamId;
     const auto claim = routes_.claim(app_, routeName(args[3].string), endpoint_, id_);
     if (!claim.route) {
       co_await sendCommand(kStatusCsid, kStreamId,

@@ -106,8 +106,9 @@ class RtmpSession : public std::enable_shared_from_this<RtmpSession> {
   awaitable<void> watchdog();
   awaitable<bool> handshake();
   awaitable<bool> handle(rtmp::Message& m);
-  awaitable<bool> command(const std::vector<amf0::Value>& args, uint32_t streamId);
-  awaitable<bool> send(uint32_t csid, uint8_t type, uint32_t streamId, const std::vector<uint8_t>& payload);
+  awaitable<bool> command(const std::vector<amf0::Value>& args);
+  // Payloads by value: the coroutine frame owns them across the write.
+  awaitable<bool> send(uint32_t csid, uint8_t type, uint32_t streamId, std::vector<uint8_t> payload);
   awaitable<bool> sendCommand(uint32_t csid, uint32_t streamId, std::vector<uint8_t> payload);
   void deliverMedia(const rtmp::Message& m);
   bool fail(RtmpRejectReason reason, const std::string& why);
