@@ -105,7 +105,7 @@ bool RtmpRoutes::hasApp(const std::string& app) const {
 }
 
 RtmpRoutes::Claim RtmpRoutes::claim(const std::string& app, const std::string& key, const tcp::endpoint& peer,
-                                    uint64_t session) {
+                                    uint64_t session, int64_t takeoverAfterUs) {
   const auto digest = sha256(key);
   std::lock_guard lock(mutex_);
   // Every candidate is compared, in constant time, so the answer's timing
@@ -126,8 +126,18 @@ RtmpRoutes::Claim RtmpRoutes::claim(const std::string& app, const std::string& k
   if (!match->allow.empty() &&
       std::none_of(match->allow.begin(), match->allow.end(), [&](const Cidr& n) { return n.contains(peer.data()); }))
     return refuse(RtmpRejectReason::AddressNotAllowed);
-  if (match->publisher != 0) return refuse(RtmpRejectReason::InputBusy);
+  const int64_t nowSteadyUs =
+      std::chrono::duration_cast<std::chrono::microseconds>(std::chrono::steady_clock::now().time_since_epoch())
+          .count();
+  if (match->publisher != 0) {
+    const int64_t silentUs = nowSteadyUs - match->lastDataSteadyUs.load(std::memory_order_relaxed);
+    if (takeoverAfterUs <= 0 || silentUs < takeoverAfterUs) return refuse(RtmpRejectReason::InputBusy);
+    c.tookOverFrom = match->publisher;
+    ++match->takeovers;
+    ++counters_.takeovers;
+  }
   match->publisher = session;
+  match->lastDataSteadyUs = nowSteadyUs;
   match->peer = peerToString(peer.data());
   ++match->sessions;
   match->connectedAtUtcUs = nowUtcUs();
@@ -187,6 +197,7 @@ std::optional<RtmpInputStats> RtmpRoutes::stats(const std::string& channelId, co
   s.peer = r.peer;
   s.sessions = r.sessions;
   s.rejections = r.rejections;
+  s.takeovers = r.takeovers;
   s.bytesReceived = r.bytesReceived.load(std::memory_order_relaxed);
   s.mediaMessages = r.mediaMessages.load(std::memory_order_relaxed);
   s.connectedAtUtcUs = r.connectedAtUtcUs;
@@ -238,7 +249,8 @@ awaitable<void> RtmpListener::Impl::acceptLoop() {
       continue;
     }
     const uint64_t id = nextId++;
-    auto session = std::make_shared<RtmpSession>(std::move(socket), routes, spec, id);
+    auto session = std::make_shared<RtmpSession>(std::move(socket), routes, spec, id,
+                                                 [this](uint64_t other) { closeSession(other, "taken over"); });
     sessions.emplace(id, session);
     session->start([this, id] { sessions.erase(id); });
   }

@@ -15,7 +15,8 @@
 // FLV byte stream (header, then one tag per message) and handed to the
 // input's PublisherSink, for ContributionInput(Flv) to demux. A publisher
 // that goes ends its session (onPublisherGone), and the next one is taken
-// back as a new session.
+// back as a new session; one that fell silent without closing is replaced
+// by the next publisher with the key after takeoverAfterSilenceMs.
 //
 // Threads: one io_context run by the listener's own thread; every session
 // is a coroutine on it. Everything is bounded (handshake and idle timeouts,
@@ -40,6 +41,10 @@ struct RtmpListenerSpec {
   int maxSessions = 64;             // TCP connections at once, publishing or not
   int handshakeTimeoutMs = 10000;   // connection to publish accepted
   int idleTimeoutMs = 10000;        // no byte from the peer for this long ends its session
+  // A publisher silent this long (a frozen encoder, a connection cut without
+  // a FIN) yields its input to a new publisher with the right key, instead
+  // of holding it until the idle timeout. 0: never; a live publisher is never taken over.
+  int takeoverAfterSilenceMs = 2000;
   size_t maxMessageBytes = 8 << 20;
   size_t maxChunkStreams = 64;  // per session
 };
@@ -72,6 +77,7 @@ struct RtmpInputStats {
   std::string peer;           // "addr:port" of the current (or last) publisher
   int64_t sessions = 0;       // publishers accepted
   int64_t rejections = 0;     // publishes refused for this input (busy, address)
+  int64_t takeovers = 0;      // silent publishers replaced by a new one
   int64_t bytesReceived = 0;  // current (or last) session, on the wire
   int64_t mediaMessages = 0;  // current (or last) session: audio, video and data messages
   int64_t connectedAtUtcUs = 0;
@@ -80,6 +86,7 @@ struct RtmpInputStats {
 struct RtmpListenerCounters {
   int64_t connections = 0;  // TCP connections accepted
   int64_t published = 0;    // sessions that started publishing
+  int64_t takeovers = 0;    // of them, replacing a silent publisher
   int64_t rejected[static_cast<int>(RtmpRejectReason::Count)] = {};
 };
 

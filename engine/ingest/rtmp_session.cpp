@@ -57,6 +57,10 @@ std::string shown(const std::string& s) {
 
 bool isStringArg(const std::vector<Value>& args, size_t i) { return args.size() > i && args[i].isString(); }
 
+int64_t steadyUs(std::chrono::steady_clock::time_point t) {
+  return std::chrono::duration_cast<std::chrono::microseconds>(t.time_since_epoch()).count();
+}
+
 // Command payloads are built outside the coroutines: g++ 12 mishandles
 // initializer lists of temporaries inside a co_await expression.
 std::vector<uint8_t> encodeAll(const std::vector<Value>& values) {
@@ -101,11 +105,13 @@ std::vector<uint8_t> onFCPublish() {
 
 }  // namespace
 
-RtmpSession::RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id)
+RtmpSession::RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id,
+                         std::function<void(uint64_t)> closeOther)
     : socket_(std::move(socket)),
       routes_(routes),
       spec_(spec),
       id_(id),
+      closeOther_(std::move(closeOther)),
       timer_(socket_.get_executor()),
       startedAt_(Clock::now()),
       lastRead_(startedAt_),
@@ -199,7 +205,10 @@ awaitable<void> RtmpSession::run() {
       }
       lastRead_ = Clock::now();
       bytesIn_ += n;
-      if (route_) route_->bytesReceived.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
+      if (route_) {
+        route_->bytesReceived.fetch_add(static_cast<int64_t>(n), std::memory_order_relaxed);
+        route_->lastDataSteadyUs.store(steadyUs(lastRead_), std::memory_order_relaxed);
+      }
       if (Status s = reader_.feed(std::span<const uint8_t>(buffer.data(), n), messages); !s) {
         fail(RtmpRejectReason::ProtocolError, s.message());
         break;
@@ -362,7 +371,8 @@ awaitable<bool> RtmpSession::command(const std::vector<Value>& args) {
   if (name == "publish") {
     if (route_) co_return fail(RtmpRejectReason::ProtocolError, "publish twice");
     if (!isStringArg(args, 3)) co_return fail(RtmpRejectReason::ProtocolError, "publish without a stream name");
-    const auto claim = routes_.claim(app_, routeName(args[3].string), endpoint_, id_);
+    const auto claim =
+        routes_.claim(app_, routeName(args[3].string), endpoint_, id_, int64_t{spec_.takeoverAfterSilenceMs} * 1000);
     if (!claim.route) {
       co_await sendCommand(kStatusCsid, kStreamId,
                            statusCommand("error", "NetStream.Publish.BadName", "Stream not accepted."));
@@ -372,6 +382,14 @@ awaitable<bool> RtmpSession::command(const std::vector<Value>& args) {
       co_return false;
     }
     route_ = claim.route;
+    if (claim.tookOverFrom != 0) {
+      // The silent session delivers nothing more once closed; its sink
+      // hears it go before it hears this one come.
+      closeOther_(claim.tookOverFrom);
+      routes_.tookOver(*route_);
+      logger->warn("{} publisher {} takes over from a publisher silent for over {} ms", what(), peer_,
+                   spec_.takeoverAfterSilenceMs);
+    }
     logger->info("{} publisher {} connected (app {}, key ok)", what(), peer_, shown(app_));
     routes_.connected(*route_);
     std::vector<uint8_t> header;
@@ -397,6 +415,7 @@ awaitable<bool> RtmpSession::command(const std::vector<Value>& args) {
 // Audio, video and onMetaData as FLV tags. Aggregates are split into their
 // tags, their timestamps rebased on the message's.
 void RtmpSession::deliverMedia(const rtmp::Message& m) {
+  if (closed_) return;  // taken over meanwhile
   std::span<const uint8_t> body(m.payload);
   if (body.empty()) return;  // an encoder's empty message: no tag for the demuxer
   if (m.type == rtmp::kDataAmf0 || m.type == rtmp::kDataAmf3) {

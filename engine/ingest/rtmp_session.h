@@ -8,6 +8,7 @@
 #include <chrono>
 #include <cstdint>
 #include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -38,7 +39,9 @@ struct RtmpRoute {
   int64_t sessions = 0;
   int64_t rejections = 0;
   int64_t connectedAtUtcUs = 0;
-  // The listener's thread writes, stats() reads.
+  int64_t takeovers = 0;
+  // The listener's thread writes, stats() and claim() read.
+  std::atomic<int64_t> lastDataSteadyUs{0};  // the publisher's last bytes, steady clock
   std::atomic<int64_t> bytesReceived{0};
   std::atomic<int64_t> mediaMessages{0};
 };
@@ -56,10 +59,16 @@ class RtmpRoutes {
   struct Claim {
     std::shared_ptr<RtmpRoute> route;  // null: refused for reason
     RtmpRejectReason reason = RtmpRejectReason::WrongKey;
+    uint64_t tookOverFrom = 0;  // the silent publisher's session this one replaces
   };
   // Routes a publish of key to app from peer by session; on success the
-  // session holds the input until release().
-  Claim claim(const std::string& app, const std::string& key, const tcp::endpoint& peer, uint64_t session);
+  // session holds the input until release(). A publisher silent for
+  // takeoverAfterUs (> 0) is replaced: the caller closes its session and
+  // calls tookOver() before connected().
+  Claim claim(const std::string& app, const std::string& key, const tcp::endpoint& peer, uint64_t session,
+              int64_t takeoverAfterUs);
+  // The replaced publisher's onPublisherGone.
+  void tookOver(RtmpRoute& route) { gone(route); }
   // Frees the input held by session and tells its sink the publisher is gone.
   void release(RtmpRoute& route, uint64_t session);
 
@@ -91,7 +100,9 @@ class RtmpSession : public std::enable_shared_from_this<RtmpSession> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id);
+  // closeOther closes another session of the listener (one taken over).
+  RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id,
+              std::function<void(uint64_t)> closeOther);
   ~RtmpSession();
 
   // Runs the session; onDone is called on the listener's thread at its end.
@@ -118,6 +129,7 @@ class RtmpSession : public std::enable_shared_from_this<RtmpSession> {
   RtmpRoutes& routes_;
   const RtmpListenerSpec& spec_;
   const uint64_t id_;
+  const std::function<void(uint64_t)> closeOther_;
   std::string peer_;
   tcp::endpoint endpoint_;
   asio::steady_timer timer_;

@@ -9,6 +9,7 @@
 #include "support/test_media.h"
 
 #include <netinet/in.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -154,7 +155,8 @@ class TstRtmpListener : public QObject {
     s.address = "127.0.0.1";
     s.port = 0;
     s.handshakeTimeoutMs = 2000;
-    s.idleTimeoutMs = 3000;
+    s.idleTimeoutMs = 5000;
+    s.takeoverAfterSilenceMs = 1000;
     listener_ = std::make_unique<RtmpListener>(s);
     QVERIFY(listener_->start().isOk());
     QVERIFY(listener_->port() > 0);
@@ -284,6 +286,31 @@ class TstRtmpListener : public QObject {
     QCOMPARE(listener_->stats("ch1", "primary")->sessions, int64_t{2});
     QCOMPARE(ch1.input.status().sessions, int64_t{2});
     QCOMPARE(ch1.input.status().failedSessions, int64_t{0});
+  }
+
+  // A frozen encoder keeps its TCP connection but sends nothing: after the
+  // takeover silence, a new publisher with the key replaces it (long before
+  // the idle timeout), and the timeline goes on.
+  void silentPublisherIsTakenOver() {
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    QProcess* first = publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= 30; }, 20000));
+    QVERIFY(::kill(static_cast<pid_t>(first->processId()), SIGSTOP) == 0);
+    QThread::msleep(1500);
+    QVERIFY(listener_->stats("ch1", "primary")->connected);  // still held: no idle timeout yet
+    const int before = ch1.sink.videoCount();
+    publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= before + 30; }, 20000));
+    const auto st = listener_->stats("ch1", "primary");
+    QCOMPARE(st->takeovers, int64_t{1});
+    QCOMPARE(st->sessions, int64_t{2});
+    QCOMPARE(listener_->counters().takeovers, int64_t{1});
+    QCOMPARE(rejected(RtmpRejectReason::InputBusy), int64_t{0});
+    QCOMPARE(ch1.input.status().sessions, int64_t{2});
+    const auto check = srttest::checkTimestamps(ch1.sink.frames(), 3000);
+    QVERIFY2(check.empty(), check.c_str());
+    ::kill(static_cast<pid_t>(first->processId()), SIGKILL);
   }
 
   // Random bytes, a cut handshake, a silent peer, bad chunks and bad AMF on
