@@ -1,6 +1,7 @@
 #include "ingest/amf0.h"
 
 #include <bit>
+#include <cmath>
 #include <cstring>
 
 namespace vigil::ingest::amf0 {
@@ -79,6 +80,9 @@ class Reader {
   std::span<const uint8_t> in_;
   size_t& at_;
 };
+
+// Equality of values read off the wire: NaN equals NaN here.
+bool sameNumber(double a, double b) { return a == b || (std::isnan(a) && std::isnan(b)); }
 
 Status truncated() { return Status::error("AMF0: truncated value"); }
 
@@ -215,7 +219,7 @@ bool Value::operator==(const Value& o) const {
   if (type != o.type) return false;
   switch (type) {
     case Type::Number:
-      return number == o.number || (number != number && o.number != o.number);  // NaN == NaN here
+      return sameNumber(number, o.number);
     case Type::Boolean:
       return boolean == o.boolean;
     case Type::String:
@@ -227,7 +231,7 @@ bool Value::operator==(const Value& o) const {
     case Type::StrictArray:
       return elements == o.elements;
     case Type::Date:
-      return number == o.number && timezone == o.timezone;
+      return sameNumber(number, o.number) && timezone == o.timezone;
     case Type::Null:
     case Type::Undefined:
       return true;
@@ -247,7 +251,7 @@ void encode(const Value& v, std::vector<uint8_t>& out) {
       return;
     case Type::String:
     case Type::LongString:
-      if (v.string.size() <= 0xffff) {
+      if (v.type == Type::String && v.string.size() <= 0xffff) {  // a LongString stays one
         out.push_back(static_cast<uint8_t>(Type::String));
         putU16(out, static_cast<uint16_t>(v.string.size()));
       } else {

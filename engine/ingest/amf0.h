@@ -37,6 +37,14 @@ struct Property;
 // boolean; String and LongString: string; Object and EcmaArray: properties
 // (in order); StrictArray: elements.
 struct Value {
+  // Defined below Property: a vector's members need its element complete.
+  Value();
+  ~Value();
+  Value(const Value&);
+  Value(Value&&) noexcept;
+  Value& operator=(const Value&);
+  Value& operator=(Value&&) noexcept;
+
   Type type = Type::Null;
   double number = 0;
   bool boolean = false;
@@ -48,7 +56,7 @@ struct Value {
   static Value makeNumber(double n);
   static Value makeBoolean(bool b);
   static Value makeString(std::string s);  // a LongString when over 65535 bytes
-  static Value makeNull() { return {}; }
+  static Value makeNull() { return Value(); }
   static Value makeUndefined();
   static Value makeObject(std::vector<Property> properties);
 
@@ -64,6 +72,13 @@ struct Property {
   Value value;
   bool operator==(const Property&) const = default;
 };
+
+inline Value::Value() = default;
+inline Value::~Value() = default;
+inline Value::Value(const Value&) = default;
+inline Value::Value(Value&&) noexcept = default;
+inline Value& Value::operator=(const Value&) = default;
+inline Value& Value::operator=(Value&&) noexcept = default;
 
 inline constexpr int kMaxDepth = 16;
 

@@ -66,6 +66,10 @@ class TstAmf0 : public QObject {
     };
     for (const auto& v : values) QVERIFY(roundTrip(v) == v);
     QCOMPARE(Value::makeString(std::string(70000, 'x')).type, Type::LongString);
+    Value shortLong;  // a long string that happens to be short keeps its type
+    shortLong.type = Type::LongString;
+    shortLong.string = "abc";
+    QVERIFY(roundTrip(shortLong) == shortLong);
     // A whole command, as decodeAll reads it.
     std::vector<uint8_t> bytes;
     for (const auto& v : values) encode(v, bytes);
