@@ -7,7 +7,8 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
-#include "ingest/srt_input.h"
+#include "ingest/contribution_input.h"
+#include "ingest/rtmp_listener.h"
 #include "ingest/srt_listener.h"
 #include "ingest/test_source.h"
 #include "origin/origin.h"
@@ -40,23 +41,27 @@ class ProgressRecorder final : public package::PublishObserver {
 }  // namespace
 
 struct ChannelRuntime::Impl {
-  Impl(store::Store& s, origin::Origin& o, ingest::SrtListener* l) : store(s), origin(o), srt(l) {}
+  Impl(store::Store& s, origin::Origin& o, ingest::SrtListener* l, ingest::RtmpListener* r)
+      : store(s), origin(o), srt(l), rtmp(r) {}
   store::Store& store;
   origin::Origin& origin;
   ingest::SrtListener* const srt;
+  ingest::RtmpListener* const rtmp;
   std::optional<Timeline> timeline;  // the pipeline keeps a reference: lives as long as it
   std::shared_ptr<package::ChannelPackager> packager;
   std::unique_ptr<ProgressRecorder> progress;
   std::unique_ptr<pipeline::Pipeline> pipeline;
   std::unique_ptr<ingest::FrameSource> source;    // the test source, or the input switch
   switching::InputSwitch* inputSwitch = nullptr;  // source, when the channel has inputs
-  std::vector<std::unique_ptr<ingest::SrtInput>> inputs;
-  std::vector<std::string> srtInputs;  // registered with the listener
+  std::vector<std::unique_ptr<ingest::ContributionInput>> inputs;
+  std::vector<std::string> srtInputs;   // registered with the SRT listener
+  std::vector<std::string> rtmpInputs;  // registered with the RTMP listener
   std::atomic<bool> running{false};
 };
 
-ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt)
-    : spec_(std::move(spec)), impl_(std::make_unique<Impl>(store, origin, srt)) {}
+ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt,
+                               ingest::RtmpListener* rtmp)
+    : spec_(std::move(spec)), impl_(std::make_unique<Impl>(store, origin, srt, rtmp)) {}
 
 ChannelRuntime::~ChannelRuntime() { stop(); }
 
@@ -128,12 +133,29 @@ Status ChannelRuntime::start() {
 
 Status ChannelRuntime::startInput(size_t i) {
   const InputSpec& in = spec_.inputs[i];
-  if (!impl_->srt) return Status::error("needs the SRT listener (srt.listen)");
-  auto input = std::make_unique<ingest::SrtInput>(spec_.id, in.id, *impl_->timeline);
-  ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
-                           in.latencyMs, in.allowCidrs, input->publisherSink()};
-  if (auto s = impl_->srt->addInput(std::move(reg)); !s) return s;
-  impl_->srtInputs.push_back(in.id);
+  const bool rtmp = in.type == "rtmp";
+  ingest::ContributionInputOptions options;
+  options.container =
+      rtmp ? ingest::ContributionInputOptions::Container::Flv : ingest::ContributionInputOptions::Container::MpegTs;
+  auto input = std::make_unique<ingest::ContributionInput>(spec_.id, in.id, *impl_->timeline, options);
+  if (rtmp) {
+    if (!impl_->rtmp) return Status::error("needs the RTMP listener (rtmp.listen)");
+    ingest::RtmpInputSpec reg{spec_.id, in.id,         in.app.empty() ? spec_.id : in.app,
+                              in.key,   in.allowCidrs, input->publisherSink()};
+    if (auto s = impl_->rtmp->addInput(std::move(reg)); !s) return s;
+    impl_->rtmpInputs.push_back(in.id);
+  } else {
+    if (!impl_->srt) return Status::error("needs the SRT listener (srt.listen)");
+    ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
+                             in.latencyMs, in.allowCidrs, input->publisherSink()};
+    if (auto s = impl_->srt->addInput(std::move(reg)); !s) return s;
+    impl_->srtInputs.push_back(in.id);
+  }
+  ingest::ContributionInput* raw = input.get();
+  impl_->inputSwitch->setProbe(i, {[raw] {
+                                 const int64_t t = raw->status().lastPayloadUtcUs;
+                                 return t > 0 ? t : int64_t{-1};
+                               }});
   if (auto s = input->start(impl_->inputSwitch->port(i)); !s) return s;
   impl_->inputs.push_back(std::move(input));
   return Status::ok();
@@ -143,6 +165,8 @@ void ChannelRuntime::stop() {
   // Upstream first, so nothing is published into a packager the origin dropped.
   for (const auto& in : impl_->srtInputs) (void)impl_->srt->removeInput(spec_.id, in);
   impl_->srtInputs.clear();
+  for (const auto& in : impl_->rtmpInputs) (void)impl_->rtmp->removeInput(spec_.id, in);
+  impl_->rtmpInputs.clear();
   for (auto& in : impl_->inputs) in->stop();
   impl_->inputs.clear();
   if (impl_->source) impl_->source->stop();

@@ -11,8 +11,9 @@
 
 namespace vigil {
 namespace ingest {
+class RtmpListener;
 class SrtListener;
-}
+}  // namespace ingest
 namespace switching {
 struct SwitchStatus;
 }
@@ -31,8 +32,9 @@ namespace vigil::control {
 
 class ChannelRuntime {
  public:
-  // srt: the engine's SRT listener, null when it has none (then the channel has no SRT input).
-  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt);
+  // srt, rtmp: the engine's listeners, null when it has none (then the channel has no such input).
+  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt,
+                 ingest::RtmpListener* rtmp);
   ~ChannelRuntime();  // stops
   ChannelRuntime(const ChannelRuntime&) = delete;
   ChannelRuntime& operator=(const ChannelRuntime&) = delete;

@@ -75,7 +75,9 @@ bool validCidr(const std::string& s) { return ingest::Cidr::parse(s).isOk(); }
 const Schema<InputSpec>& inputSchema() {
   static const Schema<InputSpec> s({
       string("id", &InputSpec::id, {}, 64, "URI-safe input id; the SRT stream id is <channel>/<id>", validId),
-      string("type", &InputSpec::type, {"srt"}, 8, "contribution protocol"),
+      string("type", &InputSpec::type, {"srt", "rtmp"}, 8, "contribution protocol"),
+      string("app", &InputSpec::app, {}, 128, "RTMP application (rtmp://host:port/<app>/<key>); empty: the channel id"),
+      string("key", &InputSpec::key, {}, 256, "RTMP stream key (a secret; at least 8 characters)"),
       string("passphrase", &InputSpec::passphrase, {}, 79, "SRT AES passphrase (10-79 characters; empty: none)"),
       integer("pbkeylen", &InputSpec::pbkeylen, 16, 32, "AES key length in bytes: 16, 24 or 32"),
       integer("latency_ms", &InputSpec::latencyMs, 20, 8000, "SRT receive latency (retransmission window)"),
@@ -96,6 +98,13 @@ const Schema<FailoverSpec>& failoverSchema() {
               "return to the primary by itself once it has been fit for return_holdoff_ms"),
       integer("return_holdoff_ms", &FailoverSpec::returnHoldoffMs, 0, 3600000,
               "how long the primary must be fit before the return (made at a segment boundary)"),
+  });
+  return s;
+}
+
+const Schema<RtmpSpec>& rtmpSchema() {
+  static const Schema<RtmpSpec> s({
+      string("listen", &RtmpSpec::listen, {}, 64, "ADDR:PORT of the RTMP listener shared by every channel (1935)"),
   });
   return s;
 }
@@ -185,6 +194,12 @@ Status validateChannel(const ChannelSpec& c) {
       return Status::error(iat + "passphrase must be 10 to 79 characters (or empty for none)");
     if (in.pbkeylen != 16 && in.pbkeylen != 24 && in.pbkeylen != 32)
       return Status::error(iat + "pbkeylen must be 16, 24 or 32");
+    if (in.type == "rtmp" && in.key.size() < 8)
+      return Status::error(iat + "an RTMP input needs a key of at least 8 characters");
+    if (!in.app.empty() &&
+        in.app.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/") !=
+            std::string::npos)
+      return Status::error(iat + "app must be of [A-Za-z0-9_.-/]");
   }
   std::set<std::string> ids{c.audio.id};
   for (const auto& r : c.video) {
@@ -274,6 +289,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
       if (auto s = httpSchema().read(*it, cfg.http, "http"); !s) return s;
     } else if (key == "srt") {
       if (auto s = srtSchema().read(*it, cfg.srt, "srt"); !s) return s;
+    } else if (key == "rtmp") {
+      if (auto s = rtmpSchema().read(*it, cfg.rtmp, "rtmp"); !s) return s;
     } else if (key == "log") {
       if (auto s = logSchema().read(*it, cfg.log, "log"); !s) return s;
     } else if (key == "channels") {
@@ -287,7 +304,7 @@ Result<EngineConfig> parseConfig(const std::string& text) {
         cfg.channels.push_back(std::move(*c));
       }
     } else {
-      return Status::error(key + ": unknown key (known: data_dir, http, srt, log, channels)");
+      return Status::error(key + ": unknown key (known: data_dir, http, srt, rtmp, log, channels)");
     }
   }
   std::string addr;
@@ -295,6 +312,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
   if (auto s = parseListen(cfg.http.listen, addr, port); !s) return Status::error("http.listen: " + s.message());
   if (!cfg.srt.listen.empty())
     if (auto s = parseListen(cfg.srt.listen, addr, port); !s) return Status::error("srt.listen: " + s.message());
+  if (!cfg.rtmp.listen.empty())
+    if (auto s = parseListen(cfg.rtmp.listen, addr, port); !s) return Status::error("rtmp.listen: " + s.message());
   return cfg;
 }
 
@@ -331,6 +350,7 @@ json describeConfig() {
       {"channels[].packaging", packagingSchema().describe()},
       {"channels[].inputs[]", inputSchema().describe()},
       {"srt", srtSchema().describe()},
+      {"rtmp", rtmpSchema().describe()},
   };
 }
 

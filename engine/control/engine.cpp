@@ -12,6 +12,7 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/ffmpeg_log.h"
+#include "ingest/rtmp_listener.h"
 #include "ingest/srt_listener.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
@@ -44,8 +45,9 @@ struct Engine::Impl {
   std::string listenAddress;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<origin::Origin> origin;
-  std::unique_ptr<ingest::SrtListener> srt;  // null when srt.listen is empty
-  mutable std::mutex mutex;                  // guards channels
+  std::unique_ptr<ingest::SrtListener> srt;    // null when srt.listen is empty
+  std::unique_ptr<ingest::RtmpListener> rtmp;  // null when rtmp.listen is empty
+  mutable std::mutex mutex;                    // guards channels
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   bool started = false;
 };
@@ -75,9 +77,22 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   oc.playerDir = config.http.playerDir;
   d.origin = std::make_unique<origin::Origin>(oc);
 
-  bool needsSrt = false;
+  bool needsSrt = false, needsRtmp = false;
   for (const auto& c : config.channels)
-    for (const auto& in : c.inputs) needsSrt = needsSrt || in.type == "srt";
+    for (const auto& in : c.inputs) {
+      needsSrt = needsSrt || in.type == "srt";
+      needsRtmp = needsRtmp || in.type == "rtmp";
+    }
+  if (!config.rtmp.listen.empty()) {
+    ingest::RtmpListenerSpec rs;
+    uint16_t rtmpPort = 0;
+    if (auto s = parseListen(config.rtmp.listen, rs.address, rtmpPort); !s)
+      return Status::error("rtmp.listen: " + s.message());
+    rs.port = rtmpPort;
+    d.rtmp = std::make_unique<ingest::RtmpListener>(rs);
+  } else if (needsRtmp) {
+    return Status::error("rtmp.listen: required when a channel has an RTMP input (e.g. \"0.0.0.0:1935\")");
+  }
   if (!config.srt.listen.empty()) {
     ingest::SrtListenerSpec ss;
     uint16_t srtPort = 0;
@@ -100,6 +115,12 @@ Status Engine::start() {
       d.origin->stop();
       return Status::error("srt: " + s.message());
     }
+  if (d.rtmp)
+    if (auto s = d.rtmp->start(); !s) {
+      if (d.srt) d.srt->stop();
+      d.origin->stop();
+      return Status::error("rtmp: " + s.message());
+    }
   d.origin->setExternalMetrics([this] { return inputMetrics(channels()); });
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
@@ -118,6 +139,7 @@ void Engine::stop() {
   }
   channels.clear();  // each runtime stops upstream-first
   if (d.srt) d.srt->stop();
+  if (d.rtmp) d.rtmp->stop();
   d.origin->setExternalMetrics(nullptr);
   d.origin->stop();
   d.store->appendEvent({0, 0, "", "engine.stop", "engine", ""});
@@ -136,8 +158,9 @@ Status Engine::addChannel(const ChannelSpec& spec) {
   }
   if (auto s = d.store->saveChannel({spec.id, spec.name, channelToJson(spec).dump()}); !s) return s;
   for (const auto& in : spec.inputs)
-    if (in.type == "srt" && !d.srt) return Status::error("channel " + spec.id + ": SRT input without an SRT listener");
-  auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get());
+    if ((in.type == "srt" && !d.srt) || (in.type == "rtmp" && !d.rtmp))
+      return Status::error("channel " + spec.id + ": " + in.type + " input without an " + in.type + " listener");
+  auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get(), d.rtmp.get());
   if (auto s = runtime->start(); !s) {
     log::get("control")->error("[ch={}] {}", spec.id, s.message());
     return s;
@@ -163,16 +186,21 @@ Status Engine::stopChannel(const std::string& id) {
 namespace {
 // The caller URL a broadcaster uses for each input (the passphrase is not
 // printed: the operator has it; add &passphrase=... to the URL).
-std::vector<std::string> publishUrlsOf(const ChannelSpec& spec, const std::string& host, uint16_t srtPort) {
+std::vector<std::string> publishUrlsOf(const ChannelSpec& spec, const std::string& host, uint16_t srtPort,
+                                       uint16_t rtmpPort) {
   std::vector<std::string> out;
   for (const auto& in : spec.inputs)
-    if (in.type == "srt" && srtPort)
+    if (in.type == "rtmp" && rtmpPort)
+      out.push_back("rtmp://" + host + ":" + std::to_string(rtmpPort) + "/" + (in.app.empty() ? spec.id : in.app) +
+                    "/<key>");
+    else if (in.type == "srt" && srtPort)
       out.push_back("srt://" + host + ":" + std::to_string(srtPort) + "?streamid=#!::r=" + spec.id + "/" + in.id +
                     ",m=publish" + (in.passphrase.empty() ? "" : "&passphrase=<passphrase>"));
   return out;
 }
 
-void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtListener* srt) {
+void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtListener* srt,
+               const ingest::RtmpListener* rtmp) {
   switching::SwitchStatus sw;
   if (!rt.inputSwitchStatus(sw)) return;
   st.onAir = sw.onAir;
@@ -208,21 +236,27 @@ void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtLis
         in.receiveRateMbps = s->receiveRateMbps;
       }
     }
+    if (rtmp && in.type == "rtmp") {
+      if (const auto s = rtmp->stats(rt.spec().id, in.id)) {
+        in.connected = s->connected;
+        in.peer = s->peer;
+      }
+    }
     st.inputs.push_back(std::move(in));
   }
 }
 
 ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const std::string& host, uint16_t srtPort,
-                       const ingest::SrtListener* srt) {
+                       uint16_t rtmpPort, const ingest::SrtListener* srt, const ingest::RtmpListener* rtmp) {
   ChannelStatus st;
-  st.publishUrls = publishUrlsOf(rt.spec(), host, srtPort);
+  st.publishUrls = publishUrlsOf(rt.spec(), host, srtPort, rtmpPort);
   st.id = rt.spec().id;
   st.name = rt.spec().name;
   st.hlsUrl = base + package::uri::channelPath(st.id, package::uri::kMaster);
   st.dashUrl = base + package::uri::channelPath(st.id, package::uri::kDash);
   auto pk = rt.packager();
   if (!rt.running() || !pk) return st;
-  addInputs(st, rt, srt);
+  addInputs(st, rt, srt, rtmp);
   st.state = pk->ready() ? ChannelStatus::State::Running : ChannelStatus::State::Starting;
   st.discontinuitySequence = pk->timeline().current().discontinuitySequence;
   st.firstSegmentOfPeriod = pk->timeline().current().firstSegment;
@@ -308,7 +342,8 @@ std::vector<ChannelStatus> Engine::channels() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<ChannelStatus> out;
   for (const auto& [id, rt] : impl_->channels)
-    out.push_back(statusOf(*rt, publicBaseUrl(), publicHost(), srtPort(), impl_->srt.get()));
+    out.push_back(
+        statusOf(*rt, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(), impl_->rtmp.get()));
   return out;
 }
 
@@ -316,7 +351,8 @@ std::optional<ChannelStatus> Engine::channel(const std::string& id) const {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->channels.find(id);
   if (it == impl_->channels.end()) return std::nullopt;
-  return statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort(), impl_->srt.get());
+  return statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(),
+                  impl_->rtmp.get());
 }
 
 Status Engine::selectInput(const std::string& channelId, const std::string& inputId, bool force) {
@@ -339,6 +375,8 @@ std::vector<store::EventRecord> Engine::events(const std::string& channelId, int
 }
 
 uint16_t Engine::httpPort() const { return impl_->origin->port(); }
+
+uint16_t Engine::rtmpPort() const { return impl_->rtmp ? static_cast<uint16_t>(impl_->rtmp->port()) : 0; }
 
 uint16_t Engine::srtPort() const { return impl_->srt ? static_cast<uint16_t>(impl_->srt->port()) : 0; }
 

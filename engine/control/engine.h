@@ -26,7 +26,7 @@ struct RenditionStatus {
 // programme as the one on air) and the listener's (protocol statistics).
 struct InputStatus {
   std::string id;
-  std::string type;  // "srt"
+  std::string type;  // "srt" | "rtmp"
   bool onAir = false;
   std::string fault;  // "fit", "loss of signal", "undecodable", "black", "silence", "frozen picture"
   bool connected = false;
@@ -102,7 +102,8 @@ class Engine {
   std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const;
 
   uint16_t httpPort() const;
-  uint16_t srtPort() const;  // 0 without an SRT listener
+  uint16_t srtPort() const;   // 0 without an SRT listener
+  uint16_t rtmpPort() const;  // 0 without an RTMP listener
   // Base URL players use: http.public_base_url, else http://<address>:<port>.
   std::string publicBaseUrl() const;
   // The host part of the listen address as a URL host (wildcards as 127.0.0.1).

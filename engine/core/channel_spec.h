@@ -52,10 +52,12 @@ struct TestSourceSpec {
   bool realtime = true;  // pace frames to the wall clock (false: as fast as possible)
 };
 
-// A contribution input. SRT for now (RTMP joins with its listener).
+// A contribution input: SRT (the stream id names it) or RTMP (application and stream key).
 struct InputSpec {
-  std::string id = "primary";  // URI-safe; the SRT stream id is <channel>/<id>
-  std::string type = "srt";
+  std::string id = "primary";           // URI-safe; the SRT stream id is <channel>/<id>
+  std::string type = "srt";             // "srt" | "rtmp"
+  std::string app;                      // RTMP application (rtmp://host/<app>/<key>); empty: the channel id
+  std::string key;                      // RTMP stream key: a secret, never logged; required for RTMP
   std::string passphrase;               // SRT AES passphrase, 10..79 characters; empty: unencrypted
   int pbkeylen = 16;                    // AES-128 / 192 / 256: 16, 24, 32
   int latencyMs = 120;                  // SRT receive latency (retransmission window)

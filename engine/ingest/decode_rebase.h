@@ -1,4 +1,4 @@
-// What every decoding source shares (FileSource, SrtInput): opening a decoder
+// What every decoding source shares (FileSource, ContributionInput): opening a decoder
 // for a demuxed stream, placing video frames on the channel timeline's frame
 // grid, and normalising audio to what the AAC encoder takes (fltp, the
 // channel's rate and layout, 1024-sample frames) with sample-counted pts.

@@ -77,7 +77,7 @@ struct SrtListener::Input {
 struct SrtListener::Session {
   srt::Socket socket;
   std::shared_ptr<Input> input;
-  std::shared_ptr<SrtPublisherSink> sink;
+  std::shared_ptr<PublisherSink> sink;
 };
 
 struct SrtListener::Handles {

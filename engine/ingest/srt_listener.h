@@ -5,7 +5,7 @@
 // exists, the peer address is in the input's allow-list and the input has no
 // publisher yet, and then arms the input's passphrase on the new socket, so a
 // wrong or missing passphrase fails libsrt's own handshake. Received payload
-// (MPEG-TS in live mode) goes to the input's SrtPublisherSink.
+// (MPEG-TS in live mode) goes to the input's PublisherSink.
 //
 // Threads: libsrt runs the listen callback on its receive thread; the
 // listener's own thread accepts, reads and closes sockets (non-blocking,
@@ -25,23 +25,11 @@
 #include <vector>
 
 #include "core/status.h"
+#include "ingest/publisher_sink.h"
 
 struct sockaddr;
 
 namespace vigil::ingest {
-
-// Receives one input's publisher sessions, on the listener's thread. The
-// calls must not block: every input of every channel shares that thread.
-class SrtPublisherSink {
- public:
-  virtual ~SrtPublisherSink() = default;
-  // A publisher was accepted; payload follows until onPublisherGone.
-  virtual void onPublisherConnected(const std::string& peer) = 0;
-  // One SRT message (live mode: up to 1456 bytes, whole TS packets).
-  virtual void onPayload(const uint8_t* data, size_t size) = 0;
-  // The publisher disconnected, broke, or was dropped (input removed, listener stopped).
-  virtual void onPublisherGone() = 0;
-};
 
 struct SrtListenerSpec {
   std::string address = "0.0.0.0";  // "::" listens dual-stack
@@ -56,7 +44,7 @@ struct SrtInputSpec {
   int pbkeylen = 16;                    // AES key length in bytes: 16, 24 or 32
   int latencyMs = 120;                  // SRTO_RCVLATENCY: the receive buffer that absorbs retransmissions
   std::vector<std::string> allowCidrs;  // "a.b.c.d/n", "x::/n"; empty: any address
-  std::shared_ptr<SrtPublisherSink> sink;
+  std::shared_ptr<PublisherSink> sink;
 };
 
 // Why a caller was turned away. Each has its own counter.

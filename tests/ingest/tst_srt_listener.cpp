@@ -11,7 +11,7 @@
 #include <memory>
 #include <random>
 
-#include "ingest/srt_input.h"
+#include "ingest/contribution_input.h"
 #include "ingest/srt_listener.h"
 #include "srt_test_util.h"
 
@@ -37,7 +37,7 @@ SrtInputSpec spec(std::string channel, std::string input, std::string passphrase
   return s;
 }
 
-// A channel input wired as the integrator would: SrtInput behind the listener.
+// A channel input wired as the integrator would: ContributionInput behind the listener.
 struct Channel {
   Channel(SrtListener& listener, SrtInputSpec spec, const Timeline& timeline)
       : input(spec.channelId, spec.inputId, timeline) {
@@ -45,7 +45,7 @@ struct Channel {
     ok = listener.addInput(std::move(spec)).isOk() && input.start(&sink).isOk();
   }
   Collector sink;
-  SrtInput input;
+  ContributionInput input;
   bool ok = false;
 };
 
@@ -167,6 +167,17 @@ class TstSrtListener : public QObject {
     QVERIFY(st->latencyMs >= kLatencyMs);
     QVERIFY(st->receiveRateMbps > 0);
     QCOMPARE(st->sessions, int64_t{1});
+    // The input's health figures of a real-time publisher.
+    const auto health = ch1.input.status();
+    qInfo("input: %.0f kb/s, %.2f fps, %s/%s, GOP %lld ms, %lld CC errors, A/V drift %.1f ms, last payload %lld ms ago",
+          health.bitrateKbps, health.frameRate, health.videoCodec.c_str(), health.audioCodec.c_str(),
+          static_cast<long long>(health.keyframeIntervalMs), static_cast<long long>(health.continuityErrors),
+          health.avSyncDriftMs, static_cast<long long>((nowUtcUs() - health.lastPayloadUtcUs) / 1000));
+    QVERIFY2(std::abs(health.frameRate - 30) < 0.5, qPrintable(QString::number(health.frameRate)));
+    QVERIFY(health.bitrateKbps > 20 && health.bitrateKbps < 20000);
+    QCOMPARE(health.keyframeIntervalMs, int64_t{1000});
+    QCOMPARE(health.continuityErrors, int64_t{0});
+    QVERIFY(nowUtcUs() - health.lastPayloadUtcUs < 1'000'000);
     QCOMPARE(counters().accepted, int64_t{1});
   }
 
@@ -183,7 +194,7 @@ class TstSrtListener : public QObject {
     qInfo("ffmpeg | srt-live-transmit start -> first decoded frame: %.0f ms", (first->atUs - startUs) / 1000.0);
     caller->kill();
     QVERIFY(waitFor([&] { return !listener_->stats("ch1", "primary")->connected; }, 10000));
-    QVERIFY(waitFor([&] { return ch1.input.status().state == SrtInputStatus::State::Waiting; }, 10000));
+    QVERIFY(waitFor([&] { return ch1.input.status().state == ContributionInputStatus::State::Waiting; }, 10000));
     const int before = ch1.sink.videoCount();
     liveTransmit(url("ch1/primary", kPass, true));
     QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= before + 30; }, 20000));

@@ -1,4 +1,4 @@
-#include "ingest/srt_input.h"
+#include "ingest/contribution_input.h"
 
 #include <algorithm>
 
@@ -10,6 +10,7 @@ extern "C" {
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/decode_rebase.h"
+#include "ingest/input_health.h"
 #include "ingest/session_queue.h"
 
 namespace vigil::ingest {
@@ -17,8 +18,8 @@ namespace {
 
 constexpr int kIoBufferBytes = 64 * 1024;
 
-// The demuxer's view of the queue, with a budget: libavformat's MPEG-TS
-// demuxer skips bytes it cannot sync on without returning, so garbage would
+// The demuxer's view of the queue, with a budget: libavformat's MPEG-TS and
+// FLV demuxers skip bytes they cannot sync on without returning, so garbage would
 // be read for as long as its publisher sends it. A feed that yields no packet
 // within the budget is declared invalid instead.
 struct QueueReader {
@@ -38,85 +39,128 @@ int readFromQueue(void* opaque, uint8_t* buf, int size) {
 
 }  // namespace
 
-// The listener's side: turns publisher events into queue sessions. Never blocks.
-class SrtInput::Feed final : public SrtPublisherSink {
+// The listener's side: turns publisher events into queue sessions, and
+// measures what arrives (time, rate, TS continuity). Never blocks for long.
+class ContributionInput::Feed final : public PublisherSink {
  public:
-  explicit Feed(size_t maxBytes) : queue(maxBytes) {}
-  void onPublisherConnected(const std::string&) override { queue.beginSession(nowUtcUs()); }
-  void onPayload(const uint8_t* data, size_t size) override { queue.push(data, size); }
+  Feed(size_t maxBytes, bool ts) : queue(maxBytes), scanTs_(ts) {}
+  void onPublisherConnected(const std::string&) override {
+    continuity_.resetPids();
+    queue.beginSession(nowUtcUs());
+  }
+  void onPayload(const uint8_t* data, size_t size) override {
+    const int64_t now = nowUtcUs();
+    lastPayloadUtcUs.store(now, std::memory_order_relaxed);
+    {
+      std::lock_guard lock(rateMutex_);
+      rate_.add(now, size);
+    }
+    if (scanTs_) {
+      continuity_.scan(data, size);
+      continuityErrors.store(continuity_.errors(), std::memory_order_relaxed);
+    }
+    queue.push(data, size);
+  }
   void onPublisherGone() override { queue.endSession(); }
+  double bitrateKbps() const {
+    std::lock_guard lock(rateMutex_);
+    return rate_.kbps(nowUtcUs());
+  }
+
   SessionQueue queue;
+  std::atomic<int64_t> lastPayloadUtcUs{0};
+  std::atomic<int64_t> continuityErrors{0};
+
+ private:
+  const bool scanTs_;
+  TsContinuityCounter continuity_;  // the listener's thread only
+  mutable std::mutex rateMutex_;    // guards rate_
+  ByteRateWindow rate_;
 };
 
 // What one session hands on to the next, so the timeline never goes back.
-struct SrtInput::Continuity {
+struct ContributionInput::Continuity {
   int64_t nextVideo90k = 0;  // the earliest timeline time of the next video frame
   AudioNormaliser audio;     // its end carries over; rebuilt per session
 };
 
-SrtInput::SrtInput(std::string channelId, std::string inputId, Timeline timeline, SrtInputOptions options)
+ContributionInput::ContributionInput(std::string channelId, std::string inputId, Timeline timeline,
+                                     ContributionInputOptions options)
     : channelId_(std::move(channelId)),
       inputId_(std::move(inputId)),
       timeline_(std::move(timeline)),
       options_(options),
-      feed_(std::make_shared<Feed>(options.queueBytes)),
+      feed_(
+          std::make_shared<Feed>(options.queueBytes, options.container == ContributionInputOptions::Container::MpegTs)),
       continuity_(std::make_unique<Continuity>()) {}
 
-SrtInput::~SrtInput() { stop(); }
+ContributionInput::~ContributionInput() { stop(); }
 
-std::shared_ptr<SrtPublisherSink> SrtInput::publisherSink() const { return feed_; }
+std::shared_ptr<PublisherSink> ContributionInput::publisherSink() const { return feed_; }
 
-Status SrtInput::start(FrameSink* sink) {
-  if (pacer_.running()) return Status::error("SRT input already started");
-  if (timeline_.empty()) return Status::error("SRT input: the timeline has no period (begin() not called)");
+Status ContributionInput::start(FrameSink* sink) {
+  if (pacer_.running()) return Status::error("contribution input already started");
+  if (timeline_.empty()) return Status::error("contribution input: the timeline has no period (begin() not called)");
   feed_->queue.reopen();
   continuity_->nextVideo90k = timeline_.segmentStart90k(timeline_.current().firstSegment);
   pacer_.start([this, sink] { run(sink); });
   return Status::ok();
 }
 
-void SrtInput::stop() {
+void ContributionInput::stop() {
   feed_->queue.close();  // wakes a demuxer blocked in a read
   pacer_.stop();
 }
 
-SrtInputStatus SrtInput::status() const {
+ContributionInputStatus ContributionInput::status() const {
   std::lock_guard lock(statusMutex_);
-  SrtInputStatus s = status_;
+  ContributionInputStatus s = status_;
   s.bytesDropped = feed_->queue.bytesDropped();
+  s.lastPayloadUtcUs = feed_->lastPayloadUtcUs.load(std::memory_order_relaxed);
+  s.bitrateKbps = feed_->bitrateKbps();
+  s.continuityErrors = feed_->continuityErrors.load(std::memory_order_relaxed);
   return s;
 }
 
-void SrtInput::run(FrameSink* sink) {
+const char* ContributionInput::containerName() const {
+  return options_.container == ContributionInputOptions::Container::Flv ? "FLV" : "MPEG-TS";
+}
+
+void ContributionInput::run(FrameSink* sink) {
   auto logger = log::get("ingest");
-  auto setState = [this](SrtInputStatus::State st) {
+  auto setState = [this](ContributionInputStatus::State st) {
     std::lock_guard lock(statusMutex_);
     status_.state = st;
   };
   while (!pacer_.stopping()) {
-    setState(SrtInputStatus::State::Waiting);
+    setState(ContributionInputStatus::State::Waiting);
     const auto connectedAt = feed_->queue.waitSession();
     if (!connectedAt) break;
     {
       std::lock_guard lock(statusMutex_);
       ++status_.sessions;
-      status_.state = SrtInputStatus::State::Probing;
+      status_.state = ContributionInputStatus::State::Probing;
       status_.firstFrameMs = -1;
+      status_.frameRate = 0;
+      status_.videoCodec.clear();
+      status_.audioCodec.clear();
+      status_.keyframeIntervalMs = 0;
+      status_.avSyncDriftMs = 0;
     }
     const Status s = runSession(sink, *connectedAt);
     if (pacer_.stopping()) break;
     if (!s) {
-      logger->error("[ch={} in={}] SRT feed: {}", channelId_, inputId_, s.message());
+      logger->error("[ch={} in={}] {} feed: {}", channelId_, inputId_, containerName(), s.message());
       std::lock_guard lock(statusMutex_);
       ++status_.failedSessions;
       status_.lastError = s.message();
     } else {
-      logger->info("[ch={} in={}] SRT feed ended; waiting for a publisher", channelId_, inputId_);
+      logger->info("[ch={} in={}] {} feed ended; waiting for a publisher", channelId_, inputId_, containerName());
     }
   }
 }
 
-Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
+Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   auto logger = log::get("ingest");
   // Custom IO over the queue. The AVIOContext outlives the format context
   // (declared first), which does not free a custom pb.
@@ -137,18 +181,23 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   AVDictionary* opts = nullptr;
   av_dict_set_int(&opts, "probesize", options_.probeSizeBytes, 0);
   av_dict_set_int(&opts, "analyzeduration", options_.analyzeDurationUs, 0);
-  int err = avformat_open_input(&raw, nullptr, av_find_input_format("mpegts"), &opts);  // frees raw on failure
+  const bool ts = options_.container == ContributionInputOptions::Container::MpegTs;
+  const std::string name = containerName();
+  const AVInputFormat* format = av_find_input_format(ts ? "mpegts" : "flv");
+  if (!format) return Status::error("libavformat has no " + name + " demuxer");
+  int err = avformat_open_input(&raw, nullptr, format, &opts);  // frees raw on failure
   av_dict_free(&opts);
-  if (err < 0) return av::error("open MPEG-TS", err);
+  if (err < 0) return av::error("open " + name, err);
   av::InputFormatContextPtr fmt(raw);
   err = avformat_find_stream_info(raw, nullptr);
   if (err < 0 && (raw->nb_streams == 0 || err == AVERROR_INVALIDDATA))
-    return Status::error("no MPEG-TS program in the feed (garbage or not a TS?)");
-  if (err < 0) return av::error("probe MPEG-TS", err);
+    return Status::error(ts ? "no MPEG-TS program in the feed (garbage or not a TS?)"
+                            : "no FLV stream in the feed (garbage or not FLV?)");
+  if (err < 0) return av::error("probe " + name, err);
   if (pacer_.stopping()) return Status::ok();
 
   const int videoIndex = av_find_best_stream(raw, AVMEDIA_TYPE_VIDEO, -1, -1, nullptr, 0);
-  if (videoIndex < 0) return Status::error("no video stream in the MPEG-TS (garbage or not a TS?)");
+  if (videoIndex < 0) return Status::error("no video stream in the " + name + " (garbage?)");
   const int audioIndex = av_find_best_stream(raw, AVMEDIA_TYPE_AUDIO, -1, videoIndex, nullptr, 0);
   const AVStream* vs = raw->streams[videoIndex];
   auto vdec = openDecoder(vs);
@@ -169,8 +218,10 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     std::lock_guard lock(statusMutex_);
     status_.width = videoDecoder->width;
     status_.height = videoDecoder->height;
+    status_.videoCodec = avcodec_get_name(vs->codecpar->codec_id);
+    if (audioDecoder) status_.audioCodec = avcodec_get_name(raw->streams[audioIndex]->codecpar->codec_id);
   }
-  logger->info("[ch={} in={}] SRT feed: {}x{} {} @ {}/{}{}", channelId_, inputId_, videoDecoder->width,
+  logger->info("[ch={} in={}] {} feed: {}x{} {} @ {}/{}{}", channelId_, inputId_, containerName(), videoDecoder->width,
                videoDecoder->height, avcodec_get_name(vs->codecpar->codec_id), rate.num, rate.den,
                audioDecoder ? std::string(", ") + avcodec_get_name(raw->streams[audioIndex]->codecpar->codec_id) : "");
 
@@ -195,6 +246,7 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   };
 
   bool firstVideo = true;
+  FrameRateWindow frameRate;
   auto onVideo = [&](AVFrame* f) {
     const int64_t pts = f->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) return;
@@ -206,10 +258,12 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     f->time_base = kTimelineTimeBase;
     sink->onVideoFrame(f);
     continuity_->nextVideo90k = periodStart + grid.nextOffset90k();
+    frameRate.add(ts90k);
     std::lock_guard lock(statusMutex_);
     ++status_.videoFrames;
+    status_.frameRate = frameRate.fps();
     if (firstVideo) {
-      status_.state = SrtInputStatus::State::Live;
+      status_.state = ContributionInputStatus::State::Live;
       status_.firstFrameMs = (nowUtcUs() - connectedAtUs) / 1000;
       firstVideo = false;
     }
@@ -221,14 +275,33 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     ++status_.audioFrames;
     return true;
   };
+  // A/V drift: where the normaliser puts each decoded audio frame (its anchor
+  // plus the samples before it) against where its source pts would put it
+  // beside the video; the first frame's difference is the session's offset.
+  int64_t audioAnchor90k = 0;
+  int64_t audioSamplesIn = 0;  // decoded samples since the anchor, at the decoder's rate
+  int64_t driftOffset90k = AV_NOPTS_VALUE;
   auto onAudio = [&](AVFrame* f) {
+    const AVRational tb = raw->streams[audioIndex]->time_base;
+    const int64_t ts90k = f->best_effort_timestamp == AV_NOPTS_VALUE
+                              ? AV_NOPTS_VALUE
+                              : av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
     if (!audio.anchored()) {
-      if (f->best_effort_timestamp == AV_NOPTS_VALUE) return;
-      const AVRational tb = raw->streams[audioIndex]->time_base;
-      const int64_t ts90k = av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
+      if (ts90k == AV_NOPTS_VALUE) return;
       fixBase(ts90k);
-      audio.anchorAt(periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0));
+      const int64_t at = periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0);
+      audioAnchor90k = std::max(at, audio.end90k());  // as anchorAt places it
+      audioSamplesIn = 0;
+      audio.anchorAt(at);
     }
+    if (ts90k != AV_NOPTS_VALUE && f->sample_rate > 0) {
+      const int64_t placed90k = audioAnchor90k + av_rescale(audioSamplesIn, kTimelineHz, f->sample_rate);
+      const int64_t drift90k = placed90k - (periodStart + base90k + ts90k - origin90k);
+      if (driftOffset90k == AV_NOPTS_VALUE) driftOffset90k = drift90k;
+      std::lock_guard lock(statusMutex_);
+      status_.avSyncDriftMs = static_cast<double>(drift90k - driftOffset90k) / 90.0;
+    }
+    audioSamplesIn += f->nb_samples;
     audio.push(f, deliverAudio);
   };
 
@@ -242,10 +315,22 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     }
   };
   reader.budgetBytes = options_.maxBytesWithoutPacket;
+  int64_t lastKeyMs = AV_NOPTS_VALUE;
   for (;;) {
     err = av_read_frame(raw, packet.get());
     if (err < 0) break;
     reader.sinceLastPacket = 0;
+    if (packet->stream_index == videoIndex && (packet->flags & AV_PKT_FLAG_KEY)) {
+      const int64_t t = packet->pts != AV_NOPTS_VALUE ? packet->pts : packet->dts;
+      if (t != AV_NOPTS_VALUE) {
+        const int64_t ms = av_rescale_q(t, vs->time_base, AVRational{1, 1000});
+        if (lastKeyMs != AV_NOPTS_VALUE && ms > lastKeyMs) {
+          std::lock_guard lock(statusMutex_);
+          status_.keyframeIntervalMs = ms - lastKeyMs;
+        }
+        lastKeyMs = ms;
+      }
+    }
     if (packet->stream_index == videoIndex)
       decode(videoDecoder.get(), packet.get(), true);
     else if (audioDecoder && packet->stream_index == audioIndex)
@@ -259,8 +344,9 @@ Status SrtInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
   decode(videoDecoder.get(), nullptr, true);
   if (audioDecoder) decode(audioDecoder.get(), nullptr, false);
   if (err == AVERROR_INVALIDDATA)
-    return Status::error("no MPEG-TS packet in the last " + std::to_string(reader.budgetBytes) + " bytes (garbage?)");
-  if (err != AVERROR_EOF) return av::error("read MPEG-TS", err);
+    return Status::error("no " + name + " packet in the last " + std::to_string(reader.budgetBytes) +
+                         " bytes (garbage?)");
+  if (err != AVERROR_EOF) return av::error("read " + name, err);
   if (grid.framesPlaced() == 0) return Status::error("the feed ended before its first video frame");
   return Status::ok();
 }

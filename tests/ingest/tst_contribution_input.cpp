@@ -1,4 +1,4 @@
-// SrtInput without a network: publisher sessions are played into its sink
+// ContributionInput without a network: publisher sessions are played into its sink
 // directly (as the listener's thread would), so demuxing, rebasing, session
 // restarts and bad input are tested deterministically. Stream id and CIDR
 // rules are tested here too.
@@ -11,21 +11,21 @@
 
 #include <random>
 
+#include "ingest/contribution_input.h"
 #include "ingest/srt_access.h"
-#include "ingest/srt_input.h"
 #include "srt_test_util.h"
 
 using namespace vigil;
 using namespace vigil::ingest;
 using srttest::Collector;
 
-class TstSrtInput : public QObject {
+class TstContributionInput : public QObject {
   Q_OBJECT
   QTemporaryDir dir_;
   QByteArray ts_;  // 2 s of 30 fps H.264 + AAC in MPEG-TS
 
   // One publisher session: connect, the bytes in SRT-message-sized chunks, gone.
-  static void publish(SrtPublisherSink& sink, const QByteArray& bytes) {
+  static void publish(PublisherSink& sink, const QByteArray& bytes) {
     sink.onPublisherConnected("test");
     for (qsizetype i = 0; i < bytes.size(); i += 1316)
       sink.onPayload(reinterpret_cast<const uint8_t*>(bytes.constData() + i),
@@ -99,7 +99,7 @@ class TstSrtInput : public QObject {
   void sessionsEndAndRestartCleanly() {
     Timeline timeline(180000, 18000);
     timeline.begin(nowUtcUs());
-    SrtInput input("ch1", "primary", timeline);
+    ContributionInput input("ch1", "primary", timeline);
     Collector sink;
     QVERIFY(input.start(&sink).isOk());
     auto feed = input.publisherSink();
@@ -107,7 +107,8 @@ class TstSrtInput : public QObject {
 
     publish(*feed, ts_);
     QVERIFY(srttest::waitFor(
-        [&] { return input.status().sessions == 1 && input.status().state == SrtInputStatus::State::Waiting; }, 10000));
+        [&] { return input.status().sessions == 1 && input.status().state == ContributionInputStatus::State::Waiting; },
+        10000));
     QCOMPARE(sink.videoCount(), 60);
     QCOMPARE(input.status().failedSessions, int64_t{0});
     QCOMPARE(input.status().width, 320);
@@ -125,7 +126,8 @@ class TstSrtInput : public QObject {
 
     publish(*feed, ts_.left(ts_.size() / 2 + 77));  // cut mid-packet
     QVERIFY(srttest::waitFor(
-        [&] { return input.status().sessions == 3 && input.status().state == SrtInputStatus::State::Waiting; }, 10000));
+        [&] { return input.status().sessions == 3 && input.status().state == ContributionInputStatus::State::Waiting; },
+        10000));
     QVERIFY(sink.videoCount() > 70);
 
     const int afterTruncated = sink.videoCount();
@@ -139,10 +141,43 @@ class TstSrtInput : public QObject {
     QVERIFY(!sink.ended);  // a live input ends only by stop()
   }
 
+  // What the status tells about a feed: codecs, rate, GOP, continuity, sync.
+  void reportsInputHealth() {
+    Timeline timeline(180000, 18000);
+    timeline.begin(nowUtcUs());
+    ContributionInput input("ch1", "primary", timeline);
+    Collector sink;
+    QVERIFY(input.start(&sink).isOk());
+    auto feed = input.publisherSink();
+    QCOMPARE(input.status().lastPayloadUtcUs, int64_t{0});
+    const int64_t before = nowUtcUs();
+    publish(*feed, ts_);
+    QVERIFY(srttest::waitFor([&] { return sink.videoCount() == 60; }, 10000));
+    auto st = input.status();
+    QVERIFY(st.lastPayloadUtcUs >= before && st.lastPayloadUtcUs <= nowUtcUs());
+    QVERIFY(st.bitrateKbps > 0);  // all of it within the window: a burst
+    QVERIFY2(std::abs(st.frameRate - 30) < 0.01, qPrintable(QString::number(st.frameRate)));
+    QCOMPARE(st.videoCodec, std::string("h264"));
+    QCOMPARE(st.audioCodec, std::string("aac"));
+    QCOMPARE(st.keyframeIntervalMs, int64_t{1000});  // -g 30 at 30 fps
+    QCOMPARE(st.continuityErrors, int64_t{0});
+    QVERIFY2(std::abs(st.avSyncDriftMs) < 25, qPrintable(QString::number(st.avSyncDriftMs)));
+
+    // Three TS packets lost in the middle: continuity errors, frames still come.
+    QByteArray lossy = ts_;
+    lossy.remove(188 * 400, 188 * 3);
+    publish(*feed, lossy);
+    QVERIFY(srttest::waitFor([&] { return input.status().sessions == 2 && sink.videoCount() >= 100; }, 10000));
+    QVERIFY(srttest::waitFor([&] { return input.status().state == ContributionInputStatus::State::Waiting; }, 10000));
+    st = input.status();
+    QVERIFY2(st.continuityErrors >= 1 && st.continuityErrors <= 3, qPrintable(QString::number(st.continuityErrors)));
+    input.stop();
+  }
+
   void stopWhileWaitingAndWhileProbing() {
     Timeline timeline(180000, 18000);
     timeline.begin(nowUtcUs());
-    SrtInput input("ch1", "primary", timeline);
+    ContributionInput input("ch1", "primary", timeline);
     Collector sink;
     QVERIFY(input.start(&sink).isOk());
     QThread::msleep(50);
@@ -157,5 +192,5 @@ class TstSrtInput : public QObject {
   }
 };
 
-QTEST_GUILESS_MAIN(TstSrtInput)
-#include "tst_srt_input.moc"
+QTEST_GUILESS_MAIN(TstContributionInput)
+#include "tst_contribution_input.moc"
