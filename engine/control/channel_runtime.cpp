@@ -135,6 +135,8 @@ Status ChannelRuntime::startInput(size_t i) {
   const InputSpec& in = spec_.inputs[i];
   const bool rtmp = in.type == "rtmp";
   ingest::ContributionInputOptions options;
+  options.frameRateNum = spec_.source.frameRateNum;
+  options.frameRateDen = spec_.source.frameRateDen;
   options.container =
       rtmp ? ingest::ContributionInputOptions::Container::Flv : ingest::ContributionInputOptions::Container::MpegTs;
   auto input = std::make_unique<ingest::ContributionInput>(spec_.id, in.id, *impl_->timeline, options);

@@ -1,6 +1,7 @@
 #include "ingest/contribution_input.h"
 
 #include <algorithm>
+#include <cmath>
 
 extern "C" {
 #include <libavutil/dict.h>
@@ -225,6 +226,10 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs, boo
   av::CodecContextPtr videoDecoder = std::move(*vdec);
   AVRational rate = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate : vs->r_frame_rate;
   if (rate.num <= 0 || rate.den <= 0) rate = videoDecoder->framerate;
+  if (options_.frameRateNum > 0 && options_.frameRateDen > 0) {
+    const AVRational channel{options_.frameRateNum, options_.frameRateDen};
+    if (rate.num <= 0 || rate.den <= 0 || std::abs(av_q2d(rate) / av_q2d(channel) - 1.0) <= 0.02) rate = channel;
+  }
   if (rate.num <= 0 || rate.den <= 0) return Status::error("video frame rate unknown");
   av::CodecContextPtr audioDecoder;
   AudioNormaliser& audio = continuity_->audio;

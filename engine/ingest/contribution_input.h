@@ -38,6 +38,11 @@ struct ContributionInputOptions {
   Container container = Container::MpegTs;
   int sampleRate = 48000;
   int channels = 2;
+  // The channel's frame rate. A feed whose own rate is within 2 % of it (FLV
+  // carries millisecond timestamps, and an encoder that sends no frame rate
+  // reads as 1000/33) is placed on the channel's frame grid. 0/0: the feed's.
+  int frameRateNum = 0;
+  int frameRateDen = 0;
   size_t queueBytes = 4 << 20;  // between the listener's and the demux thread (~6 s at 5 Mb/s)
   // Probing budget before the first frame: libavformat's defaults (5 MB, 5 s)
   // cost seconds on a live feed; a stream with SPS/PPS at its start needs little.

@@ -1,8 +1,8 @@
 // Input failover end to end, with real broadcasters: one ffmpeg encoder feeds
 // a channel twice (the same programme over two paths, as a premium feed
-// arrives): straight to the backup input over SRT, and to the primary through
-// srt-live-transmit relaying its UDP output. Killing the relay cuts the
-// primary path. The encoder burns each frame's number into the picture as a
+// arrives): to the backup input over RTMP, and to the primary over SRT
+// through srt-live-transmit relaying its UDP output. Killing the relay cuts
+// the primary path. The encoder burns each frame's number into the picture as a
 // row of boxes (a binary code), so the output can be checked frame by frame.
 //
 // Checked: the backup goes on air within 1 s of the primary's last frame;
@@ -79,6 +79,7 @@ class TstInputFailover : public QObject {
   QTemporaryDir dir_;
   Vigild vigild_;
   int srtPort_ = 0;
+  int rtmpPort_ = 0;
   int udpPort_ = 0;
   QProcess encoder_;
   QProcess relay_;
@@ -107,16 +108,19 @@ class TstInputFailover : public QObject {
     const QString cfg = dir_.filePath("vigil.json");
     QFile f(cfg);
     QVERIFY(f.open(QIODevice::WriteOnly));
-    f.write(R"({"srt": {"listen": "127.0.0.1:0"},
+    f.write(R"({"srt": {"listen": "127.0.0.1:0"}, "rtmp": {"listen": "127.0.0.1:0"},
       "channels": [{"id": "live1",
         "packaging": {"live_window_segments": 20},
         "failover": {"loss_ms": 500, "return_holdoff_ms": 3000},
-        "inputs": [{"id": "primary"}, {"id": "backup"}]}]})");
+        "inputs": [{"id": "primary"}, {"id": "backup", "type": "rtmp", "key": "backup-key-1"}]}]})");
     f.close();
     QVERIFY2(vigild_.start(dir_.filePath("data"), {"--config", cfg}), qPrintable(vigild_.log()));
     const QRegularExpression portRe("SRT listening on port ([0-9]+)");
     QVERIFY2(vigild_.waitForLog(portRe, 5000), qPrintable(vigild_.log()));
     srtPort_ = portRe.match(vigild_.log()).captured(1).toInt();
+    const QRegularExpression rtmpRe("RTMP listening on port ([0-9]+)");
+    QVERIFY2(vigild_.waitForLog(rtmpRe, 5000), qPrintable(vigild_.log()));
+    rtmpPort_ = rtmpRe.match(vigild_.log()).captured(1).toInt();
 
     startRelay();
     encoder_.setProcessChannelMode(QProcess::MergedChannels);
@@ -151,9 +155,9 @@ class TstInputFailover : public QObject {
                               "-f",
                               "tee",
                               QString("[f=mpegts:onfail=ignore]udp://127.0.0.1:%1?pkt_size=1316|"
-                                      "[f=mpegts:onfail=ignore]srt://127.0.0.1:%2?streamid=live1/backup&latency=120")
+                                      "[f=flv:onfail=ignore]rtmp://127.0.0.1:%2/live1/backup-key-1")
                                   .arg(udpPort_)
-                                  .arg(srtPort_)});
+                                  .arg(rtmpPort_)});
     QVERIFY(encoder_.waitForStarted(5000));
     // Slate until an input is fit; then the primary (at once, or from the backup after the hold-off).
     QVERIFY2(!waitSwitch("-> primary:", 15000).isEmpty(), qPrintable(vigild_.log()));
