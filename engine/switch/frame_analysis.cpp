@@ -22,6 +22,8 @@ constexpr double kRepeatMeanDistance = 0.6;
 constexpr int kRepeatMaxBlockDelta = 3;
 // Two encodes of one picture (two encoders, two bitrates) stay within a few levels.
 constexpr double kSameDistance = 4.0;
+// How much later than the reference the other feed may deliver a picture.
+constexpr int64_t kMaxLag90k = 90'000;
 
 bool hasLumaPlane(int format) {
   const AVPixFmtDescriptor* d = av_pix_fmt_desc_get(static_cast<AVPixelFormat>(format));
@@ -110,8 +112,13 @@ std::optional<Alignment> align(const std::deque<StampedSignature>& reference, co
   Alignment a;
   std::map<int64_t, int> votes;  // delta -> reference frames whose best match has it
   double distanceSum = 0;
-  const size_t first = reference.size() > static_cast<size_t>(window) ? reference.size() - window : 1;
-  for (size_t i = first; i < reference.size(); ++i) {
+  // Reference pictures from a while back: the other feed may deliver the
+  // newest ones up to that much later (a longer path, SRT's latency).
+  const int64_t newest = reference.back().pts90k;
+  size_t end = reference.size();
+  while (end > 1 && reference[end - 1].pts90k > newest - kMaxLag90k) --end;
+  const size_t first = end > static_cast<size_t>(window) + 1 ? end - window : 1;
+  for (size_t i = first; i < end; ++i) {
     const auto& ref = reference[i];
     if (!ref.signature.valid || isRepeat(reference[i - 1].signature, ref.signature)) continue;
     double best = 1e9;

@@ -52,9 +52,9 @@ struct Alignment {
   double meanDistance = 0;
 };
 
-// Compares the last `window` pictures of reference with every picture of
-// other. Pictures that repeat (a still) are skipped: they cannot place a
-// delta. Nothing when either side has too few distinct pictures.
+// Compares `window` pictures of reference, those from 1 s before its newest
+// (the other feed may lag it by up to that), with every picture of other. Pictures that repeat (a still) are skipped:
+// they cannot place a delta. Nothing when either side has too few distinct pictures.
 std::optional<Alignment> align(const std::deque<StampedSignature>& reference, const std::deque<StampedSignature>& other,
                                int window = 15);
 
