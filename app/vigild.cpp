@@ -27,6 +27,7 @@ Options:
   --demo              run the demo channel (built-in test source, small ladder)
   --http ADDR:PORT    origin listen address (default 127.0.0.1:8080)
   --srt ADDR:PORT     SRT listener shared by every channel's SRT inputs
+  --rtmp ADDR:PORT    RTMP listener shared by every channel's RTMP inputs
   --data DIR          state directory: SQLite database (default ./data)
   --player-dir DIR    hls.min.js and dash.all.min.js for the viewer page at /
   --log-format F      text | json (JSON lines)
@@ -73,7 +74,7 @@ bool takeValue(int& i, int argc, char** argv, std::string& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string configPath, http, srt, dataDir, logFormat, logLevel, playerDir;
+  std::string configPath, http, srt, rtmp, dataDir, logFormat, logLevel, playerDir;
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -94,6 +95,8 @@ int main(int argc, char** argv) {
       if (!takeValue(i, argc, argv, http)) return 2;
     } else if (a == "--srt") {
       if (!takeValue(i, argc, argv, srt)) return 2;
+    } else if (a == "--rtmp") {
+      if (!takeValue(i, argc, argv, rtmp)) return 2;
     } else if (a == "--data") {
       if (!takeValue(i, argc, argv, dataDir)) return 2;
     } else if (a == "--player-dir") {
@@ -119,6 +122,7 @@ int main(int argc, char** argv) {
   }
   if (!http.empty()) config.http.listen = http;
   if (!srt.empty()) config.srt.listen = srt;
+  if (!rtmp.empty()) config.rtmp.listen = rtmp;
   if (!dataDir.empty()) config.dataDir = dataDir;
   if (!playerDir.empty()) config.http.playerDir = playerDir;
   if (!logFormat.empty()) config.log.format = logFormat;
@@ -158,6 +162,7 @@ int main(int argc, char** argv) {
   spdlog::info("vigild {} serving on {} (data in {})", VIGIL_VERSION, (*engine)->publicBaseUrl(), config.dataDir);
   spdlog::info("viewer page: {}/", (*engine)->publicBaseUrl());
   if (const uint16_t srtPort = (*engine)->srtPort()) spdlog::info("SRT listening on port {}", srtPort);
+  if (const uint16_t rtmpPort = (*engine)->rtmpPort()) spdlog::info("RTMP listening on port {}", rtmpPort);
   for (const auto& c : (*engine)->channels()) {
     spdlog::info("channel {} ({}): HLS/LL-HLS {}", c.id, c.name, c.hlsUrl);
     spdlog::info("channel {} ({}): DASH {}", c.id, c.name, c.dashUrl);

@@ -8,12 +8,14 @@
 #include "core/log.h"
 #include "core/timeline.h"
 #include "ingest/contribution_input.h"
+#include "ingest/rtmp_listener.h"
 #include "ingest/srt_listener.h"
 #include "ingest/test_source.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
 #include "pipeline/pipeline.h"
 #include "store/store.h"
+#include "switch/input_switch.h"
 
 namespace vigil::control {
 namespace {
@@ -39,21 +41,27 @@ class ProgressRecorder final : public package::PublishObserver {
 }  // namespace
 
 struct ChannelRuntime::Impl {
-  Impl(store::Store& s, origin::Origin& o, ingest::SrtListener* l) : store(s), origin(o), srt(l) {}
+  Impl(store::Store& s, origin::Origin& o, ingest::SrtListener* l, ingest::RtmpListener* r)
+      : store(s), origin(o), srt(l), rtmp(r) {}
   store::Store& store;
   origin::Origin& origin;
   ingest::SrtListener* const srt;
+  ingest::RtmpListener* const rtmp;
   std::optional<Timeline> timeline;  // the pipeline keeps a reference: lives as long as it
   std::shared_ptr<package::ChannelPackager> packager;
   std::unique_ptr<ProgressRecorder> progress;
   std::unique_ptr<pipeline::Pipeline> pipeline;
-  std::unique_ptr<ingest::FrameSource> source;
-  std::vector<std::string> srtInputs;  // registered with the listener
+  std::unique_ptr<ingest::FrameSource> source;    // the test source, or the input switch
+  switching::InputSwitch* inputSwitch = nullptr;  // source, when the channel has inputs
+  std::vector<std::unique_ptr<ingest::ContributionInput>> inputs;
+  std::vector<std::string> srtInputs;   // registered with the SRT listener
+  std::vector<std::string> rtmpInputs;  // registered with the RTMP listener
   std::atomic<bool> running{false};
 };
 
-ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt)
-    : spec_(std::move(spec)), impl_(std::make_unique<Impl>(store, origin, srt)) {}
+ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt,
+                               ingest::RtmpListener* rtmp)
+    : spec_(std::move(spec)), impl_(std::make_unique<Impl>(store, origin, srt, rtmp)) {}
 
 ChannelRuntime::~ChannelRuntime() { stop(); }
 
@@ -90,25 +98,28 @@ Status ChannelRuntime::start() {
   if (spec_.inputs.empty()) {
     impl_->source = std::make_unique<ingest::TestSource>(spec_.id, spec_.source, timeline);
   } else {
-    // One input until input failover lands (config validation enforces it).
-    const InputSpec& in = spec_.inputs.front();
-    auto input = std::make_unique<ingest::ContributionInput>(spec_.id, in.id, timeline);
-    ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
-                             in.latencyMs, in.allowCidrs, input->publisherSink()};
-    if (!impl_->srt) {
-      stop();
-      return Status::error("channel " + spec_.id + ": input " + in.id + " needs the SRT listener");
-    }
-    if (auto s = impl_->srt->addInput(std::move(reg)); !s) {
-      stop();
-      return Status::error("channel " + spec_.id + ": input " + in.id + ": " + s.message());
-    }
-    impl_->srtInputs.push_back(in.id);
-    impl_->source = std::move(input);
+    std::vector<std::string> ids;
+    for (const auto& in : spec_.inputs) ids.push_back(in.id);
+    auto sw = std::make_unique<switching::InputSwitch>(spec_.id, spec_.name, spec_.source, spec_.audio, spec_.failover,
+                                                       timeline, std::move(ids));
+    // Contract 7: every switch is an event.
+    sw->onSwitch([store = &impl_->store, id = spec_.id](const switching::SwitchEvent& e) {
+      store->appendEvent({0, e.utcUs, id, "input.switch", e.automatic ? "engine" : "operator",
+                          e.from + " -> " + e.to + ": " + e.reason});
+    });
+    impl_->inputSwitch = sw.get();
+    impl_->source = std::move(sw);
   }
+  // The switch first (it plays the slate until an input is fit), then the inputs into its ports.
   if (auto s = impl_->source->start(impl_->pipeline.get()); !s) {
     stop();
     return Status::error("channel " + spec_.id + ": source: " + s.message());
+  }
+  for (size_t i = 0; i < spec_.inputs.size(); ++i) {
+    if (auto s = startInput(i); !s) {
+      stop();
+      return Status::error("channel " + spec_.id + ": input " + spec_.inputs[i].id + ": " + s.message());
+    }
   }
   impl_->running = true;
   const auto& period = timeline.current();
@@ -120,16 +131,51 @@ Status ChannelRuntime::start() {
   return Status::ok();
 }
 
+Status ChannelRuntime::startInput(size_t i) {
+  const InputSpec& in = spec_.inputs[i];
+  const bool rtmp = in.type == "rtmp";
+  ingest::ContributionInputOptions options;
+  options.container =
+      rtmp ? ingest::ContributionInputOptions::Container::Flv : ingest::ContributionInputOptions::Container::MpegTs;
+  auto input = std::make_unique<ingest::ContributionInput>(spec_.id, in.id, *impl_->timeline, options);
+  if (rtmp) {
+    if (!impl_->rtmp) return Status::error("needs the RTMP listener (rtmp.listen)");
+    ingest::RtmpInputSpec reg{spec_.id, in.id,         in.app.empty() ? spec_.id : in.app,
+                              in.key,   in.allowCidrs, input->publisherSink()};
+    if (auto s = impl_->rtmp->addInput(std::move(reg)); !s) return s;
+    impl_->rtmpInputs.push_back(in.id);
+  } else {
+    if (!impl_->srt) return Status::error("needs the SRT listener (srt.listen)");
+    ingest::SrtInputSpec reg{spec_.id,     in.id,         in.passphrase,         in.pbkeylen,
+                             in.latencyMs, in.allowCidrs, input->publisherSink()};
+    if (auto s = impl_->srt->addInput(std::move(reg)); !s) return s;
+    impl_->srtInputs.push_back(in.id);
+  }
+  ingest::ContributionInput* raw = input.get();
+  impl_->inputSwitch->setProbe(i, {[raw] {
+                                 const int64_t t = raw->status().lastPayloadUtcUs;
+                                 return t > 0 ? t : int64_t{-1};
+                               }});
+  if (auto s = input->start(impl_->inputSwitch->port(i)); !s) return s;
+  impl_->inputs.push_back(std::move(input));
+  return Status::ok();
+}
+
 void ChannelRuntime::stop() {
   // Upstream first, so nothing is published into a packager the origin dropped.
   for (const auto& in : impl_->srtInputs) (void)impl_->srt->removeInput(spec_.id, in);
   impl_->srtInputs.clear();
+  for (const auto& in : impl_->rtmpInputs) (void)impl_->rtmp->removeInput(spec_.id, in);
+  impl_->rtmpInputs.clear();
+  for (auto& in : impl_->inputs) in->stop();
+  impl_->inputs.clear();
   if (impl_->source) impl_->source->stop();
   if (impl_->pipeline) impl_->pipeline->stop();
   if (impl_->packager) {
     impl_->origin.removeChannel(spec_.id);
     if (impl_->progress) impl_->packager->removeObserver(impl_->progress.get());
   }
+  impl_->inputSwitch = nullptr;
   impl_->source.reset();
   impl_->pipeline.reset();
   if (impl_->running.exchange(false)) {
@@ -141,5 +187,29 @@ void ChannelRuntime::stop() {
 bool ChannelRuntime::running() const { return impl_->running; }
 
 std::shared_ptr<const package::ChannelPackager> ChannelRuntime::packager() const { return impl_->packager; }
+
+}  // namespace vigil::control
+
+namespace vigil::control {
+
+bool ChannelRuntime::inputSwitchStatus(switching::SwitchStatus& out) const {
+  if (!impl_->inputSwitch) return false;
+  out = impl_->inputSwitch->status();
+  return true;
+}
+
+Status ChannelRuntime::selectInput(const std::string& inputId, bool force) {
+  if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
+  if (auto s = impl_->inputSwitch->select(inputId, force); !s) return s;
+  impl_->store.appendEvent({0, 0, spec_.id, "input.select", "operator", inputId + (force ? " (forced)" : "")});
+  return Status::ok();
+}
+
+Status ChannelRuntime::holdOnBackup(bool hold) {
+  if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
+  impl_->inputSwitch->holdOnBackup(hold);
+  impl_->store.appendEvent({0, 0, spec_.id, hold ? "input.hold" : "input.release", "operator", ""});
+  return Status::ok();
+}
 
 }  // namespace vigil::control

@@ -1,5 +1,5 @@
-// One running channel: test source -> pipeline -> packager, registered with
-// the origin. Owns the channel's timeline period: resumed from the store, so a
+// One running channel: test source, or contribution inputs -> input switch,
+// -> pipeline -> packager, registered with the origin. Owns the channel's timeline period: resumed from the store, so a
 // restarted engine continues media sequence numbers after a tagged gap.
 #pragma once
 
@@ -11,7 +11,11 @@
 
 namespace vigil {
 namespace ingest {
+class RtmpListener;
 class SrtListener;
+}  // namespace ingest
+namespace switching {
+struct SwitchStatus;
 }
 namespace origin {
 class Origin;
@@ -28,8 +32,9 @@ namespace vigil::control {
 
 class ChannelRuntime {
  public:
-  // srt: the engine's SRT listener, null when it has none (then the channel has no SRT input).
-  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt);
+  // srt, rtmp: the engine's listeners, null when it has none (then the channel has no such input).
+  ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Origin& origin, ingest::SrtListener* srt,
+                 ingest::RtmpListener* rtmp);
   ~ChannelRuntime();  // stops
   ChannelRuntime(const ChannelRuntime&) = delete;
   ChannelRuntime& operator=(const ChannelRuntime&) = delete;
@@ -42,7 +47,14 @@ class ChannelRuntime {
   // The packager, for status readers (null before start).
   std::shared_ptr<const package::ChannelPackager> packager() const;
 
+  // The input switch of a channel with contribution inputs (false: none).
+  bool inputSwitchStatus(switching::SwitchStatus& out) const;
+  // Operator actions on the input switch (errors: no such input, not fit, no inputs).
+  Status selectInput(const std::string& inputId, bool force);
+  Status holdOnBackup(bool hold);
+
  private:
+  Status startInput(size_t i);
   struct Impl;
   ChannelSpec spec_;
   std::unique_ptr<Impl> impl_;

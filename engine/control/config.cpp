@@ -75,11 +75,36 @@ bool validCidr(const std::string& s) { return ingest::Cidr::parse(s).isOk(); }
 const Schema<InputSpec>& inputSchema() {
   static const Schema<InputSpec> s({
       string("id", &InputSpec::id, {}, 64, "URI-safe input id; the SRT stream id is <channel>/<id>", validId),
-      string("type", &InputSpec::type, {"srt"}, 8, "contribution protocol"),
+      string("type", &InputSpec::type, {"srt", "rtmp"}, 8, "contribution protocol"),
+      string("app", &InputSpec::app, {}, 128, "RTMP application (rtmp://host:port/<app>/<key>); empty: the channel id"),
+      string("key", &InputSpec::key, {}, 256, "RTMP stream key (a secret; at least 8 characters)"),
       string("passphrase", &InputSpec::passphrase, {}, 79, "SRT AES passphrase (10-79 characters; empty: none)"),
       integer("pbkeylen", &InputSpec::pbkeylen, 16, 32, "AES key length in bytes: 16, 24 or 32"),
       integer("latency_ms", &InputSpec::latencyMs, 20, 8000, "SRT receive latency (retransmission window)"),
       stringList("allow", &InputSpec::allowCidrs, 64, "callers' address ranges (CIDR); empty: any", validCidr),
+  });
+  return s;
+}
+
+const Schema<FailoverSpec>& failoverSchema() {
+  static const Schema<FailoverSpec> s({
+      integer("loss_ms", &FailoverSpec::lossMs, 100, 10000,
+              "no video from the on-air input for this long: fail over (loss of signal, or undecodable)"),
+      integer("black_ms", &FailoverSpec::blackMs, 0, 600000, "black picture for this long: fail over (0: never)"),
+      integer("silence_ms", &FailoverSpec::silenceMs, 0, 600000,
+              "audio below -60 dBFS, or none, for this long: fail over (0: never)"),
+      integer("freeze_ms", &FailoverSpec::freezeMs, 0, 600000, "a frozen picture for this long: fail over (0: never)"),
+      boolean("auto_return", &FailoverSpec::autoReturn,
+              "return to the primary by itself once it has been fit for return_holdoff_ms"),
+      integer("return_holdoff_ms", &FailoverSpec::returnHoldoffMs, 0, 3600000,
+              "how long the primary must be fit before the return (made at a segment boundary)"),
+  });
+  return s;
+}
+
+const Schema<RtmpSpec>& rtmpSchema() {
+  static const Schema<RtmpSpec> s({
+      string("listen", &RtmpSpec::listen, {}, 64, "ADDR:PORT of the RTMP listener shared by every channel (1935)"),
   });
   return s;
 }
@@ -99,6 +124,8 @@ const Schema<ChannelSpec>& channelSchema() {
       object("source", &ChannelSpec::source, sourceSchema(), "the built-in test source"),
       object("audio", &ChannelSpec::audio, audioSchema(), "the AAC audio rendition"),
       object("packaging", &ChannelSpec::packaging, packagingSchema(), "segments, parts and windows"),
+      object("failover", &ChannelSpec::failover, failoverSchema(),
+             "input failover: when the on-air input is taken off air, and the return to the primary"),
   });
   return s;
 }
@@ -157,15 +184,22 @@ Status validateChannel(const ChannelSpec& c) {
     return Status::error(at + "packaging.part_ms (" + std::to_string(p.partDurationMs) +
                          ") must hold a whole number of frames at " + std::to_string(src.frameRateNum) + " fps");
   if (c.video.empty()) return Status::error(at + "the ladder is empty");
-  if (c.inputs.size() > 1)
-    return Status::error(at + "one input per channel for now (primary/backup failover is not built yet)");
+  if (c.inputs.size() > 4) return Status::error(at + "at most 4 inputs (a primary and its backups)");
+  std::set<std::string> inputIds;
   for (const auto& in : c.inputs) {
+    if (!inputIds.insert(in.id).second) return Status::error(at + "input id '" + in.id + "' is used twice");
     const std::string iat = at + "input '" + in.id + "': ";
     if (!validId(in.id)) return Status::error(iat + "id must be 1-64 of [A-Za-z0-9_-]");
     if (!in.passphrase.empty() && in.passphrase.size() < 10)
       return Status::error(iat + "passphrase must be 10 to 79 characters (or empty for none)");
     if (in.pbkeylen != 16 && in.pbkeylen != 24 && in.pbkeylen != 32)
       return Status::error(iat + "pbkeylen must be 16, 24 or 32");
+    if (in.type == "rtmp" && in.key.size() < 8)
+      return Status::error(iat + "an RTMP input needs a key of at least 8 characters");
+    if (!in.app.empty() &&
+        in.app.find_first_not_of("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.-/") !=
+            std::string::npos)
+      return Status::error(iat + "app must be of [A-Za-z0-9_.-/]");
   }
   std::set<std::string> ids{c.audio.id};
   for (const auto& r : c.video) {
@@ -255,6 +289,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
       if (auto s = httpSchema().read(*it, cfg.http, "http"); !s) return s;
     } else if (key == "srt") {
       if (auto s = srtSchema().read(*it, cfg.srt, "srt"); !s) return s;
+    } else if (key == "rtmp") {
+      if (auto s = rtmpSchema().read(*it, cfg.rtmp, "rtmp"); !s) return s;
     } else if (key == "log") {
       if (auto s = logSchema().read(*it, cfg.log, "log"); !s) return s;
     } else if (key == "channels") {
@@ -268,7 +304,7 @@ Result<EngineConfig> parseConfig(const std::string& text) {
         cfg.channels.push_back(std::move(*c));
       }
     } else {
-      return Status::error(key + ": unknown key (known: data_dir, http, srt, log, channels)");
+      return Status::error(key + ": unknown key (known: data_dir, http, srt, rtmp, log, channels)");
     }
   }
   std::string addr;
@@ -276,6 +312,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
   if (auto s = parseListen(cfg.http.listen, addr, port); !s) return Status::error("http.listen: " + s.message());
   if (!cfg.srt.listen.empty())
     if (auto s = parseListen(cfg.srt.listen, addr, port); !s) return Status::error("srt.listen: " + s.message());
+  if (!cfg.rtmp.listen.empty())
+    if (auto s = parseListen(cfg.rtmp.listen, addr, port); !s) return Status::error("rtmp.listen: " + s.message());
   return cfg;
 }
 
@@ -312,6 +350,7 @@ json describeConfig() {
       {"channels[].packaging", packagingSchema().describe()},
       {"channels[].inputs[]", inputSchema().describe()},
       {"srt", srtSchema().describe()},
+      {"rtmp", rtmpSchema().describe()},
   };
 }
 

@@ -30,6 +30,12 @@ struct SrtSpec {
   std::string listen;
 };
 
+struct RtmpSpec {
+  // ADDR:PORT of the one RTMP listener every channel's RTMP inputs share;
+  // empty: no listener (then no channel may have an RTMP input).
+  std::string listen;
+};
+
 struct LogSpec {
   std::string format = "text";  // text | json
   std::string level = "info";   // trace | debug | info | warn | error
@@ -39,6 +45,7 @@ struct EngineConfig {
   std::string dataDir = "./data";
   HttpSpec http;
   SrtSpec srt;
+  RtmpSpec rtmp;
   LogSpec log;
   std::vector<ChannelSpec> channels;
 };

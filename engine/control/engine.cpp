@@ -1,6 +1,7 @@
 #include "control/engine.h"
 
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <map>
 #include <mutex>
@@ -11,11 +12,13 @@
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/ffmpeg_log.h"
+#include "ingest/rtmp_listener.h"
 #include "ingest/srt_listener.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
 #include "package/uri_layout.h"
 #include "store/store.h"
+#include "switch/input_switch.h"
 
 namespace vigil::control {
 
@@ -33,13 +36,18 @@ const char* toString(ChannelStatus::State state) {
   return "unknown";
 }
 
+namespace {
+std::string inputMetrics(const std::vector<ChannelStatus>& channels);
+}
+
 struct Engine::Impl {
   EngineConfig config;
   std::string listenAddress;
   std::unique_ptr<store::Store> store;
   std::unique_ptr<origin::Origin> origin;
-  std::unique_ptr<ingest::SrtListener> srt;  // null when srt.listen is empty
-  mutable std::mutex mutex;                  // guards channels
+  std::unique_ptr<ingest::SrtListener> srt;    // null when srt.listen is empty
+  std::unique_ptr<ingest::RtmpListener> rtmp;  // null when rtmp.listen is empty
+  mutable std::mutex mutex;                    // guards channels
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   bool started = false;
 };
@@ -69,9 +77,22 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   oc.playerDir = config.http.playerDir;
   d.origin = std::make_unique<origin::Origin>(oc);
 
-  bool needsSrt = false;
+  bool needsSrt = false, needsRtmp = false;
   for (const auto& c : config.channels)
-    for (const auto& in : c.inputs) needsSrt = needsSrt || in.type == "srt";
+    for (const auto& in : c.inputs) {
+      needsSrt = needsSrt || in.type == "srt";
+      needsRtmp = needsRtmp || in.type == "rtmp";
+    }
+  if (!config.rtmp.listen.empty()) {
+    ingest::RtmpListenerSpec rs;
+    uint16_t rtmpPort = 0;
+    if (auto s = parseListen(config.rtmp.listen, rs.address, rtmpPort); !s)
+      return Status::error("rtmp.listen: " + s.message());
+    rs.port = rtmpPort;
+    d.rtmp = std::make_unique<ingest::RtmpListener>(rs);
+  } else if (needsRtmp) {
+    return Status::error("rtmp.listen: required when a channel has an RTMP input (e.g. \"0.0.0.0:1935\")");
+  }
   if (!config.srt.listen.empty()) {
     ingest::SrtListenerSpec ss;
     uint16_t srtPort = 0;
@@ -94,6 +115,13 @@ Status Engine::start() {
       d.origin->stop();
       return Status::error("srt: " + s.message());
     }
+  if (d.rtmp)
+    if (auto s = d.rtmp->start(); !s) {
+      if (d.srt) d.srt->stop();
+      d.origin->stop();
+      return Status::error("rtmp: " + s.message());
+    }
+  d.origin->setExternalMetrics([this] { return inputMetrics(channels()); });
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
   for (const auto& c : d.config.channels)
@@ -111,6 +139,8 @@ void Engine::stop() {
   }
   channels.clear();  // each runtime stops upstream-first
   if (d.srt) d.srt->stop();
+  if (d.rtmp) d.rtmp->stop();
+  d.origin->setExternalMetrics(nullptr);
   d.origin->stop();
   d.store->appendEvent({0, 0, "", "engine.stop", "engine", ""});
   d.store->flush();
@@ -128,8 +158,9 @@ Status Engine::addChannel(const ChannelSpec& spec) {
   }
   if (auto s = d.store->saveChannel({spec.id, spec.name, channelToJson(spec).dump()}); !s) return s;
   for (const auto& in : spec.inputs)
-    if (in.type == "srt" && !d.srt) return Status::error("channel " + spec.id + ": SRT input without an SRT listener");
-  auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get());
+    if ((in.type == "srt" && !d.srt) || (in.type == "rtmp" && !d.rtmp))
+      return Status::error("channel " + spec.id + ": " + in.type + " input without an " + in.type + " listener");
+  auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get(), d.rtmp.get());
   if (auto s = runtime->start(); !s) {
     log::get("control")->error("[ch={}] {}", spec.id, s.message());
     return s;
@@ -155,24 +186,77 @@ Status Engine::stopChannel(const std::string& id) {
 namespace {
 // The caller URL a broadcaster uses for each input (the passphrase is not
 // printed: the operator has it; add &passphrase=... to the URL).
-std::vector<std::string> publishUrlsOf(const ChannelSpec& spec, const std::string& host, uint16_t srtPort) {
+std::vector<std::string> publishUrlsOf(const ChannelSpec& spec, const std::string& host, uint16_t srtPort,
+                                       uint16_t rtmpPort) {
   std::vector<std::string> out;
   for (const auto& in : spec.inputs)
-    if (in.type == "srt" && srtPort)
+    if (in.type == "rtmp" && rtmpPort)
+      out.push_back("rtmp://" + host + ":" + std::to_string(rtmpPort) + "/" + (in.app.empty() ? spec.id : in.app) +
+                    "/<key>");
+    else if (in.type == "srt" && srtPort)
       out.push_back("srt://" + host + ":" + std::to_string(srtPort) + "?streamid=#!::r=" + spec.id + "/" + in.id +
                     ",m=publish" + (in.passphrase.empty() ? "" : "&passphrase=<passphrase>"));
   return out;
 }
 
-ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const std::string& host, uint16_t srtPort) {
+void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtListener* srt,
+               const ingest::RtmpListener* rtmp) {
+  switching::SwitchStatus sw;
+  if (!rt.inputSwitchStatus(sw)) return;
+  st.onAir = sw.onAir;
+  st.holdOnBackup = sw.holdOnBackup;
+  st.inputSwitches = sw.switches;
+  for (size_t i = 0; i < sw.inputs.size() && i < rt.spec().inputs.size(); ++i) {
+    const auto& h = sw.inputs[i];
+    InputStatus in;
+    in.id = h.id;
+    in.type = rt.spec().inputs[i].type;
+    in.onAir = h.onAir;
+    in.fault = switching::toString(h.fault);
+    in.msSinceVideo = h.msSinceVideo;
+    in.msSincePacket = h.msSincePacket;
+    in.black = h.black;
+    in.silent = h.silent;
+    in.frozen = h.frozen;
+    in.width = h.width;
+    in.height = h.height;
+    in.frameRate = h.frameRate;
+    in.hasAlignment = h.hasAlignment;
+    in.sameProgramme = h.sameProgramme;
+    in.driftMs = h.driftMs;
+    if (srt && in.type == "srt") {
+      if (const auto s = srt->stats(rt.spec().id, in.id)) {
+        in.connected = s->connected;
+        in.peer = s->peer;
+        in.rttMs = s->rttMs;
+        in.packetsLost = s->packetsLost;
+        in.packetsRetransmitted = s->packetsRetransmitted;
+        in.packetsDropped = s->packetsDropped;
+        in.receiveBufferMs = s->receiveBufferMs;
+        in.receiveRateMbps = s->receiveRateMbps;
+      }
+    }
+    if (rtmp && in.type == "rtmp") {
+      if (const auto s = rtmp->stats(rt.spec().id, in.id)) {
+        in.connected = s->connected;
+        in.peer = s->peer;
+      }
+    }
+    st.inputs.push_back(std::move(in));
+  }
+}
+
+ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const std::string& host, uint16_t srtPort,
+                       uint16_t rtmpPort, const ingest::SrtListener* srt, const ingest::RtmpListener* rtmp) {
   ChannelStatus st;
-  st.publishUrls = publishUrlsOf(rt.spec(), host, srtPort);
+  st.publishUrls = publishUrlsOf(rt.spec(), host, srtPort, rtmpPort);
   st.id = rt.spec().id;
   st.name = rt.spec().name;
   st.hlsUrl = base + package::uri::channelPath(st.id, package::uri::kMaster);
   st.dashUrl = base + package::uri::channelPath(st.id, package::uri::kDash);
   auto pk = rt.packager();
   if (!rt.running() || !pk) return st;
+  addInputs(st, rt, srt, rtmp);
   st.state = pk->ready() ? ChannelStatus::State::Running : ChannelStatus::State::Starting;
   st.discontinuitySequence = pk->timeline().current().discontinuitySequence;
   st.firstSegmentOfPeriod = pk->timeline().current().firstSegment;
@@ -192,12 +276,74 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const 
   }
   return st;
 }
+
+// Prometheus text for every channel's inputs (ids are [A-Za-z0-9_-]: no escaping).
+std::string inputMetrics(const std::vector<ChannelStatus>& channels) {
+  std::string out;
+  auto family = [&](const char* name, const char* type, const char* help, auto value) {
+    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+    for (const auto& ch : channels)
+      for (const auto& in : ch.inputs) {
+        char line[256];
+        std::snprintf(line, sizeof line, "%s{channel=\"%s\",input=\"%s\"} %.6g\n", name, ch.id.c_str(), in.id.c_str(),
+                      static_cast<double>(value(in)));
+        out += line;
+      }
+  };
+  family("vigil_input_on_air", "gauge", "1 for the input on air.", [](const InputStatus& i) { return i.onAir; });
+  family("vigil_input_fit", "gauge", "1 when the input is fit for air (no fault).",
+         [](const InputStatus& i) { return i.fault == "fit"; });
+  family("vigil_input_connected", "gauge", "1 while a publisher is connected.",
+         [](const InputStatus& i) { return i.connected; });
+  family("vigil_input_seconds_since_video", "gauge", "Time since the input's last decoded picture (-1: never).",
+         [](const InputStatus& i) { return i.msSinceVideo < 0 ? -1.0 : static_cast<double>(i.msSinceVideo) / 1e3; });
+  family("vigil_input_black", "gauge", "1 while the picture is black.", [](const InputStatus& i) { return i.black; });
+  family("vigil_input_silent", "gauge", "1 while the audio is below -60 dBFS.",
+         [](const InputStatus& i) { return i.silent; });
+  family("vigil_input_frozen", "gauge", "1 while the picture does not change.",
+         [](const InputStatus& i) { return i.frozen; });
+  family("vigil_input_frame_rate", "gauge", "Pictures per second decoded over the last second.",
+         [](const InputStatus& i) { return i.frameRate; });
+  family("vigil_input_height", "gauge", "Picture height.", [](const InputStatus& i) { return i.height; });
+  family("vigil_input_same_programme", "gauge",
+         "1 when the input carries the programme on air (a failover to it is seamless), 0 when not, -1 unknown.",
+         [](const InputStatus& i) { return i.hasAlignment ? (i.sameProgramme ? 1 : 0) : -1; });
+  family("vigil_input_drift_seconds", "gauge", "How much later than the input on air this one's pictures arrive.",
+         [](const InputStatus& i) { return i.driftMs / 1e3; });
+  family("vigil_input_srt_rtt_seconds", "gauge", "SRT round-trip time.",
+         [](const InputStatus& i) { return i.rttMs / 1e3; });
+  family("vigil_input_srt_packets_lost", "gauge", "SRT packets lost in the current session.",
+         [](const InputStatus& i) { return i.packetsLost; });
+  family("vigil_input_srt_packets_retransmitted", "gauge", "SRT packets retransmitted in the current session.",
+         [](const InputStatus& i) { return i.packetsRetransmitted; });
+  family("vigil_input_srt_packets_dropped", "gauge", "SRT packets dropped (too late) in the current session.",
+         [](const InputStatus& i) { return i.packetsDropped; });
+  family("vigil_input_srt_receive_buffer_seconds", "gauge", "SRT receive buffer occupancy.",
+         [](const InputStatus& i) { return i.receiveBufferMs / 1e3; });
+  family("vigil_input_receive_rate_bits", "gauge", "Receive rate in bits per second.",
+         [](const InputStatus& i) { return i.receiveRateMbps * 1e6; });
+  out +=
+      "# HELP vigil_channel_on_slate 1 while the channel plays its slate (no input fit).\n"
+      "# TYPE vigil_channel_on_slate gauge\n";
+  for (const auto& ch : channels)
+    if (!ch.inputs.empty())
+      out += "vigil_channel_on_slate{channel=\"" + ch.id + "\"} " + (ch.onAir == "slate" ? "1\n" : "0\n");
+  out +=
+      "# HELP vigil_input_switches_total Input switches (failovers, returns, operator's).\n"
+      "# TYPE vigil_input_switches_total counter\n";
+  for (const auto& ch : channels)
+    if (!ch.inputs.empty())
+      out += "vigil_input_switches_total{channel=\"" + ch.id + "\"} " + std::to_string(ch.inputSwitches) + "\n";
+  return out;
+}
 }  // namespace
 
 std::vector<ChannelStatus> Engine::channels() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<ChannelStatus> out;
-  for (const auto& [id, rt] : impl_->channels) out.push_back(statusOf(*rt, publicBaseUrl(), publicHost(), srtPort()));
+  for (const auto& [id, rt] : impl_->channels)
+    out.push_back(
+        statusOf(*rt, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(), impl_->rtmp.get()));
   return out;
 }
 
@@ -205,10 +351,32 @@ std::optional<ChannelStatus> Engine::channel(const std::string& id) const {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->channels.find(id);
   if (it == impl_->channels.end()) return std::nullopt;
-  return statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort());
+  return statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(),
+                  impl_->rtmp.get());
+}
+
+Status Engine::selectInput(const std::string& channelId, const std::string& inputId, bool force) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->channels.find(channelId);
+  if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
+  return it->second->selectInput(inputId, force);
+}
+
+Status Engine::holdOnBackup(const std::string& channelId, bool hold) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->channels.find(channelId);
+  if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
+  return it->second->holdOnBackup(hold);
+}
+
+std::vector<store::EventRecord> Engine::events(const std::string& channelId, int limit) const {
+  impl_->store->flush();  // what was just queued is part of the answer
+  return impl_->store->events(channelId, limit);
 }
 
 uint16_t Engine::httpPort() const { return impl_->origin->port(); }
+
+uint16_t Engine::rtmpPort() const { return impl_->rtmp ? static_cast<uint16_t>(impl_->rtmp->port()) : 0; }
 
 uint16_t Engine::srtPort() const { return impl_->srt ? static_cast<uint16_t>(impl_->srt->port()) : 0; }
 

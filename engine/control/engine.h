@@ -11,6 +11,7 @@
 #include "control/config.h"
 #include "core/channel_spec.h"
 #include "core/status.h"
+#include "store/store.h"
 
 namespace vigil::control {
 
@@ -19,6 +20,35 @@ struct RenditionStatus {
   int64_t lastMsn = -1;
   int lastPart = -1;
   double manifestAgeSeconds = -1;  // now - end of the newest part; -1 before the first part
+};
+
+// One contribution input, live: the switch's view (health, on air, same
+// programme as the one on air) and the listener's (protocol statistics).
+struct InputStatus {
+  std::string id;
+  std::string type;  // "srt" | "rtmp"
+  bool onAir = false;
+  std::string fault;  // "fit", "loss of signal", "undecodable", "black", "silence", "frozen picture"
+  bool connected = false;
+  std::string peer;
+  int64_t msSinceVideo = -1;
+  int64_t msSincePacket = -1;
+  bool black = false;
+  bool silent = false;
+  bool frozen = false;
+  int width = 0;
+  int height = 0;
+  double frameRate = 0;
+  bool hasAlignment = false;  // sameProgramme and driftMs are known
+  bool sameProgramme = false;
+  double driftMs = 0;
+  // SRT (zero for other protocols and between publishers).
+  double rttMs = 0;
+  int64_t packetsLost = 0;
+  int64_t packetsRetransmitted = 0;
+  int64_t packetsDropped = 0;
+  int receiveBufferMs = 0;
+  double receiveRateMbps = 0;
 };
 
 struct ChannelStatus {
@@ -33,6 +63,11 @@ struct ChannelStatus {
   uint64_t partsPublished = 0;
   uint64_t segmentsPublished = 0;
   std::vector<RenditionStatus> renditions;
+  // Channels with contribution inputs: what is on air ("slate" when none is fit).
+  std::string onAir;
+  bool holdOnBackup = false;
+  int64_t inputSwitches = 0;
+  std::vector<InputStatus> inputs;
 };
 
 const char* toString(ChannelStatus::State state);
@@ -57,8 +92,18 @@ class Engine {
   std::vector<ChannelStatus> channels() const;
   std::optional<ChannelStatus> channel(const std::string& id) const;
 
+  // Operator actions on a channel's input switch. selectInput puts an input
+  // (or "slate") on air: at the next segment boundary when the input on air
+  // is fit, else at once; force takes an input that is not fit.
+  Status selectInput(const std::string& channelId, const std::string& inputId, bool force = false);
+  // Latch: the channel stays on its backup (no automatic return to the primary).
+  Status holdOnBackup(const std::string& channelId, bool hold);
+  // The channel's events, newest first (switches, operator actions, starts and stops).
+  std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const;
+
   uint16_t httpPort() const;
-  uint16_t srtPort() const;  // 0 without an SRT listener
+  uint16_t srtPort() const;   // 0 without an SRT listener
+  uint16_t rtmpPort() const;  // 0 without an RTMP listener
   // Base URL players use: http.public_base_url, else http://<address>:<port>.
   std::string publicBaseUrl() const;
   // The host part of the listen address as a URL host (wildcards as 127.0.0.1).

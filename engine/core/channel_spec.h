@@ -52,14 +52,27 @@ struct TestSourceSpec {
   bool realtime = true;  // pace frames to the wall clock (false: as fast as possible)
 };
 
-// A contribution input. SRT for now (RTMP joins with its listener).
+// A contribution input: SRT (the stream id names it) or RTMP (application and stream key).
 struct InputSpec {
-  std::string id = "primary";  // URI-safe; the SRT stream id is <channel>/<id>
-  std::string type = "srt";
+  std::string id = "primary";           // URI-safe; the SRT stream id is <channel>/<id>
+  std::string type = "srt";             // "srt" | "rtmp"
+  std::string app;                      // RTMP application (rtmp://host/<app>/<key>); empty: the channel id
+  std::string key;                      // RTMP stream key: a secret, never logged; required for RTMP
   std::string passphrase;               // SRT AES passphrase, 10..79 characters; empty: unencrypted
   int pbkeylen = 16;                    // AES-128 / 192 / 256: 16, 24, 32
   int latencyMs = 120;                  // SRT receive latency (retransmission window)
   std::vector<std::string> allowCidrs;  // callers' addresses allowed; empty: any
+};
+
+// When the input switch takes an input off air, and when it brings the primary
+// back (inputs[0] is the primary; the others are backups, in order).
+struct FailoverSpec {
+  int lossMs = 500;             // no video frame for this long: loss of signal (undecodable while bytes still arrive)
+  int blackMs = 3000;           // black picture for this long; 0: never a reason
+  int silenceMs = 5000;         // audio below -60 dBFS (or none) for this long; 0: never a reason
+  int freezeMs = 3000;          // the same picture for this long; 0: never a reason
+  bool autoReturn = true;       // back to the primary once it has been fit for returnHoldoffMs
+  int returnHoldoffMs = 10000;  // then the switch happens at the next segment boundary
 };
 
 struct ChannelSpec {
@@ -69,6 +82,7 @@ struct ChannelSpec {
   // contribution input is expected to carry (the ladder is checked against it).
   TestSourceSpec source;
   std::vector<InputSpec> inputs;  // empty: the built-in test source
+  FailoverSpec failover;
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;

@@ -17,6 +17,12 @@ namespace vigil::ingest {
 namespace {
 
 constexpr int kIoBufferBytes = 64 * 1024;
+// Source time going back more than this, or ahead of the wall clock by more, is a jump.
+constexpr int64_t kJumpBack90k = 90'000;
+// Codec changes one session may go through before it is dropped as unusable.
+constexpr int kMaxReprobes = 8;
+constexpr int kMaxBadVideoRun = 30;
+constexpr int64_t kJumpAhead90k = 2 * 90'000;
 
 // The demuxer's view of the queue, with a budget: libavformat's MPEG-TS and
 // FLV demuxers skip bytes they cannot sync on without returning, so garbage would
@@ -147,7 +153,18 @@ void ContributionInput::run(FrameSink* sink) {
       status_.keyframeIntervalMs = 0;
       status_.avSyncDriftMs = 0;
     }
-    const Status s = runSession(sink, *connectedAt);
+    bool reprobe = false;
+    Status s = runSession(sink, *connectedAt, reprobe);
+    for (int again = 0; reprobe && again < kMaxReprobes && !pacer_.stopping(); ++again) {
+      logger->error("[ch={} in={}] {} feed: {}", channelId_, inputId_, containerName(), s.message());
+      {
+        std::lock_guard lock(statusMutex_);
+        ++status_.codecChanges;
+        status_.lastError = s.message();
+        status_.state = ContributionInputStatus::State::Probing;
+      }
+      s = runSession(sink, *connectedAt, reprobe);
+    }
     if (pacer_.stopping()) break;
     if (!s) {
       logger->error("[ch={} in={}] {} feed: {}", channelId_, inputId_, containerName(), s.message());
@@ -160,7 +177,8 @@ void ContributionInput::run(FrameSink* sink) {
   }
 }
 
-Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
+Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs, bool& reprobe) {
+  reprobe = false;
   auto logger = log::get("ingest");
   // Custom IO over the queue. The AVIOContext outlives the format context
   // (declared first), which does not free a custom pb.
@@ -254,6 +272,23 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     if (pts == AV_NOPTS_VALUE) return;
     const int64_t ts90k = av_rescale_q(pts, vs->time_base, kTimelineTimeBase);
     fixBase(ts90k);
+    // A source clock that jumps (an encoder restarted behind a relay, a
+    // splice, a wrap) re-anchors at the next slot, as a new session would,
+    // instead of every frame being dropped until the source time passes its
+    // old maximum, or stamped ahead of the wall clock.
+    if (grid.framesPlaced() > 0) {
+      const int64_t offset = base90k + ts90k - origin90k;
+      const int64_t expected = grid.nextOffset90k();
+      const int64_t now = timeline_.timeAtUtcUs(nowUtcUs()) - periodStart;
+      if (offset < expected - kJumpBack90k || offset > std::max(expected, now) + kJumpAhead90k) {
+        logger->warn("[ch={} in={}] source timestamps jumped by {} ms: re-anchored at the next frame", channelId_,
+                     inputId_, (offset - expected) / 90);
+        origin90k = ts90k;
+        base90k = expected;
+        std::lock_guard lock(statusMutex_);
+        ++status_.timestampJumps;
+      }
+    }
     const auto placed = grid.place(base90k + ts90k - origin90k);
     if (!placed || *placed < continuity_->nextVideo90k) return;  // duplicate, or before the last session's end
     f->pts = *placed;
@@ -266,6 +301,8 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
     ++status_.videoFrames;
     status_.frameRate = frameRate.fps();
     status_.avSyncDriftMs = drift.driftMs();
+    status_.width = f->width;  // a resolution change mid-stream shows
+    status_.height = f->height;
     if (firstVideo) {
       status_.state = ContributionInputStatus::State::Live;
       status_.firstFrameMs = (nowUtcUs() - connectedAtUs) / 1000;
@@ -293,9 +330,20 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
 
   auto packet = av::allocPacket();
   auto frame = av::allocFrame();
+  // Video packets in a row that did not decode cleanly (refused, or a
+  // concealed picture): a few are loss; a long run is a stream this decoder
+  // cannot read (a codec change the demuxer did not report).
+  int badVideoRun = 0;
   auto decode = [&](AVCodecContext* dec, const AVPacket* pkt, bool video) {
-    if (avcodec_send_packet(dec, pkt) < 0) return;  // a damaged packet: skip it
+    if (avcodec_send_packet(dec, pkt) < 0) {  // a damaged packet: skip it
+      if (video && pkt) ++badVideoRun;
+      return;
+    }
     while (!pacer_.stopping() && avcodec_receive_frame(dec, frame.get()) >= 0) {
+      if (video) {
+        const bool clean = frame->decode_error_flags == 0 && !(frame->flags & AV_FRAME_FLAG_CORRUPT);
+        badVideoRun = clean ? 0 : badVideoRun + 1;
+      }
       video ? onVideo(frame.get()) : onAudio(frame.get());
       av_frame_unref(frame.get());
     }
@@ -317,9 +365,29 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs) {
         lastKeyMs = ms;
       }
     }
-    if (packet->stream_index == videoIndex)
+    // A codec change mid-stream (the demuxer updates the stream, or a new
+    // video stream appears): this decoder cannot take it; probe the rest of
+    // the session afresh.
+    const AVStream* ps =
+        packet->stream_index < static_cast<int>(raw->nb_streams) ? raw->streams[packet->stream_index] : nullptr;
+    if (ps && ps->codecpar->codec_type == AVMEDIA_TYPE_VIDEO &&
+        (ps->codecpar->codec_id != videoDecoder->codec_id || packet->stream_index != videoIndex)) {
+      av_packet_unref(packet.get());
+      decode(videoDecoder.get(), nullptr, true);
+      reprobe = true;
+      return Status::error(std::string("video codec changed mid-stream (") + avcodec_get_name(videoDecoder->codec_id) +
+                           " -> " + avcodec_get_name(ps->codecpar->codec_id) + "): probing the feed again");
+    }
+    if (packet->stream_index == videoIndex) {
       decode(videoDecoder.get(), packet.get(), true);
-    else if (audioDecoder && packet->stream_index == audioIndex)
+      if (badVideoRun >= kMaxBadVideoRun) {
+        av_packet_unref(packet.get());
+        reprobe = true;
+        return Status::error(std::string("video undecodable as ") + avcodec_get_name(videoDecoder->codec_id) + " for " +
+                             std::to_string(badVideoRun) +
+                             " packets in a row (a codec change mid-stream?): probing the feed again");
+      }
+    } else if (audioDecoder && packet->stream_index == audioIndex)
       decode(audioDecoder.get(), packet.get(), false);
     av_packet_unref(packet.get());
     if (pacer_.stopping()) return Status::ok();

@@ -59,6 +59,8 @@ struct ContributionInputStatus {
   int64_t sessions = 0;        // publisher sessions seen
   int64_t failedSessions = 0;  // ended by an error (garbage, no video, ...)
   int64_t videoFrames = 0;     // delivered, over all sessions
+  int64_t timestampJumps = 0;  // source clock jumps re-anchored (over all sessions)
+  int64_t codecChanges = 0;    // mid-session codec changes (each probed afresh)
   int64_t audioFrames = 0;
   int64_t bytesDropped = 0;   // by the queue's drop-oldest policy
   int64_t firstFrameMs = -1;  // latest session: publisher connected -> first video frame delivered
@@ -101,7 +103,8 @@ class ContributionInput final : public FrameSource {
   class Feed;
   struct Session;
   void run(FrameSink* sink);
-  Status runSession(FrameSink* sink, int64_t connectedAtUs);
+  // reprobe: the session goes on but its codec changed; run it again from its next bytes.
+  Status runSession(FrameSink* sink, int64_t connectedAtUs, bool& reprobe);
   const char* containerName() const;
 
   const std::string channelId_;

@@ -6,6 +6,7 @@
 
 #include <chrono>
 #include <cstring>
+#include <utility>
 
 #include <srt/access_control.h>
 
@@ -44,6 +45,15 @@ const char* toString(SrtRejectReason r) {
   return "?";
 }
 
+namespace {
+constexpr int64_t kStaleTakeoverMs = 1500;  // longer than SRT's 1 s keep-alive
+
+int64_t steadyMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now().time_since_epoch())
+      .count();
+}
+}  // namespace
+
 struct SrtListener::Input {
   SrtInputSpec spec;
   std::vector<Cidr> allow;
@@ -52,7 +62,12 @@ struct SrtListener::Input {
   // handshake) or the session ends.
   SRTSOCKET publisher = SRT_INVALID_SOCK;
   bool accepted = false;
-  std::atomic<bool> removed{false};  // read by the listener's thread without the lock
+  // A connected publisher silent for kStaleTakeoverMs (an encoder that
+  // crashed: libsrt notices only after its peer idle timeout) is replaced by
+  // the next caller; it is closed when that caller is accepted.
+  SRTSOCKET replacing = SRT_INVALID_SOCK;
+  std::atomic<int64_t> lastPayloadMs{0};  // steady clock; written by the listener's thread
+  std::atomic<bool> removed{false};       // read by the listener's thread without the lock
   std::string peer;
   int64_t sessions = 0;
   int64_t rejections = 0;
@@ -275,15 +290,28 @@ int SrtListener::admit(SRTSOCKET ns, const sockaddr* peerAddr, const char* strea
     // closed its session (even a broken one: its sink must see it gone before
     // the next one connects). A caller admitted earlier whose handshake then
     // failed is gone from libsrt, and frees it.
-    if (input.accepted || srt_getsockstate(input.publisher) < SRTS_BROKEN) {
+    const int64_t silentMs = steadyMs() - input.lastPayloadMs.load(std::memory_order_relaxed);
+    if (input.accepted && silentMs >= kStaleTakeoverMs) {
+      log::get("ingest")->warn("[srt {}] publisher {} silent for {} ms: caller {} takes over", what, input.peer,
+                               silentMs, peer);
+      input.replacing = input.publisher;
+    } else if (input.accepted || srt_getsockstate(input.publisher) < SRTS_BROKEN) {
       ++input.rejections;
       return reject(ns, SrtRejectReason::InputBusy, SRT_REJX_CONFLICT, what, peer);
+    } else {
+      ++input.handshakeFailures;
+      ++counters_.handshakeFailures;
+      admitted_.erase(input.publisher);
+      log::get("ingest")->warn("[srt {}] rejected caller {}: handshake failed (wrong or missing passphrase?)", what,
+                               input.peer);
+      if (input.replacing != SRT_INVALID_SOCK) {  // the silent publisher it was to replace keeps the input
+        input.publisher = input.replacing;
+        input.replacing = SRT_INVALID_SOCK;
+        input.accepted = true;
+        ++input.rejections;
+        return reject(ns, SrtRejectReason::InputBusy, SRT_REJX_CONFLICT, what, peer);
+      }
     }
-    ++input.handshakeFailures;
-    ++counters_.handshakeFailures;
-    admitted_.erase(input.publisher);
-    log::get("ingest")->warn("[srt {}] rejected caller {}: handshake failed (wrong or missing passphrase?)", what,
-                             input.peer);
   }
   const auto& spec = input.spec;
   const int latency = spec.latencyMs;
@@ -343,6 +371,7 @@ void SrtListener::acceptPending() {
     if (s == SRT_INVALID_SOCK) return;  // SRT_EASYNCACCEPT: nothing more pending
     auto session = std::make_unique<Session>();
     session->socket = srt::Socket(s);
+    SRTSOCKET replaced = SRT_INVALID_SOCK;
     {
       std::lock_guard lock(mutex_);
       auto it = admitted_.find(s);
@@ -350,12 +379,16 @@ void SrtListener::acceptPending() {
         session->input = it->second;
         session->sink = session->input->spec.sink;
         session->input->accepted = true;
+        session->input->lastPayloadMs = steadyMs();
+        replaced = std::exchange(session->input->replacing, SRT_INVALID_SOCK);
         ++session->input->sessions;
         ++counters_.accepted;
       }
       if (it != admitted_.end()) admitted_.erase(it);
     }
     if (!session->input) return;  // its input was removed meanwhile: the Socket closes it
+    // The silent publisher's sink sees it gone before the new one connects.
+    if (replaced != SRT_INVALID_SOCK) closeSession(replaced, "silent; replaced by a new publisher");
     const int events = SRT_EPOLL_IN | SRT_EPOLL_ERR;
     if (srt_epoll_add_usock(handles_->epoll.get(), s, &events) < 0) {
       log::get("ingest")->error("[srt {}] epoll: {}",
@@ -385,6 +418,7 @@ void SrtListener::readFrom(SRTSOCKET sock) {
   for (;;) {
     const int n = srt_recvmsg(sock, buf, sizeof buf);
     if (n > 0) {
+      session.input->lastPayloadMs.store(steadyMs(), std::memory_order_relaxed);
       std::lock_guard delivery(deliveryMutex_);
       // removed is written under mutex_; a stale read only delays the cut to the next sweep.
       if (!session.input->removed) session.sink->onPayload(reinterpret_cast<const uint8_t*>(buf), n);

@@ -11,26 +11,13 @@ extern "C" {
 #include "core/log.h"
 #include "core/media_types.h"
 #include "ingest/av_handles.h"
+#include "ingest/filter_util.h"
 
 namespace vigil::ingest {
 namespace {
 
-constexpr const char* kFontFile = "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf";
-
-Result<AVFilterContext*> addFilter(AVFilterGraph* graph, const char* filter, const char* name,
-                                   const std::string& args) {
-  AVFilterContext* ctx = nullptr;  // owned by the graph
-  const AVFilter* f = avfilter_get_by_name(filter);
-  if (!f) return Status::error(std::string("filter not available: ") + filter);
-  int err = avfilter_graph_create_filter(&ctx, f, name, args.empty() ? nullptr : args.c_str(), nullptr, graph);
-  if (err < 0) return av::error(std::string("create filter ") + filter + "=" + args, err);
-  return ctx;
-}
-
-Status link(AVFilterContext* a, AVFilterContext* b) {
-  int err = avfilter_link(a, 0, b, 0);
-  return err < 0 ? av::error("link filters", err) : Status::ok();
-}
+using av::addFilter;
+using av::link;
 
 // The drawtext text: the UTC time of day (HH:MM:SS.mmm) of each frame plus the
 // channel id. The graph's own frame time t starts at 0 with the first frame,
@@ -96,7 +83,7 @@ Status TestSource::start(FrameSink* sink) {
   const int64_t startUtcUs = timeline_.current().startUtcUs;
   const std::string textStr = clockText(channelId_, startUtcUs);
   int err = 0;
-  if ((err = av_opt_set(text, "fontfile", kFontFile, AV_OPT_SEARCH_CHILDREN)) < 0 ||
+  if ((err = av_opt_set(text, "fontfile", av::kFontFile, AV_OPT_SEARCH_CHILDREN)) < 0 ||
       (err = av_opt_set(text, "text", textStr.c_str(), AV_OPT_SEARCH_CHILDREN)) < 0 ||
       (err = av_opt_set(text, "fontsize", std::to_string(fontSize).c_str(), AV_OPT_SEARCH_CHILDREN)) < 0 ||
       (err = av_opt_set(text, "fontcolor", "white", AV_OPT_SEARCH_CHILDREN)) < 0 ||

@@ -192,4 +192,6 @@ bool Origin::removeChannel(const std::string& channelId) {
   return true;
 }
 
+void Origin::setExternalMetrics(std::function<std::string()> render) { impl_->metrics.setExternal(std::move(render)); }
+
 }  // namespace vigil::origin

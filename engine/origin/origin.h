@@ -7,6 +7,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 
@@ -58,6 +59,8 @@ class Origin {
   // False if a channel with that id is already served.
   bool addChannel(std::shared_ptr<package::ChannelPackager> packager);
   bool removeChannel(const std::string& channelId);
+  // Prometheus text of other parts of the engine, appended to /metrics (thread-safe).
+  void setExternalMetrics(std::function<std::string()> render);
 
  private:
   struct Impl;

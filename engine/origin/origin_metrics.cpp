@@ -107,7 +107,16 @@ std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::Cha
           static_cast<double>(waitSumMicros_.load(std::memory_order_relaxed)) / 1e6);
   appendf(out, "vigil_http_blocking_wait_seconds_count %llu\n",
           static_cast<unsigned long long>(waitCount_.load(std::memory_order_relaxed)));
+  {
+    std::lock_guard lock(externalMutex_);
+    if (external_) out += external_();
+  }
   return out;
+}
+
+void OriginMetrics::setExternal(std::function<std::string()> render) {
+  std::lock_guard lock(externalMutex_);
+  external_ = std::move(render);
 }
 
 }  // namespace vigil::origin

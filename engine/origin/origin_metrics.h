@@ -6,7 +6,9 @@
 #include <array>
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <string>
 #include <vector>
 
@@ -29,6 +31,8 @@ class OriginMetrics {
   // Prometheus text exposition format 0.0.4. nowUtcUs: wall clock for the
   // manifest age gauges.
   std::string render(const std::vector<std::shared_ptr<package::ChannelPackager>>& channels, int64_t nowUtcUs) const;
+  // Metrics of other parts of the engine (inputs, switches), appended to every scrape.
+  void setExternal(std::function<std::string()> render);
 
  private:
   // Statuses the origin produces; anything else lands in the last slot.
@@ -42,6 +46,8 @@ class OriginMetrics {
   std::array<std::atomic<uint64_t>, kBuckets.size() + 1> waitBuckets_{};  // last: +Inf
   std::atomic<uint64_t> waitCount_{0};
   std::atomic<uint64_t> waitSumMicros_{0};
+  mutable std::mutex externalMutex_;  // guards external_
+  std::function<std::string()> external_;
 };
 
 }  // namespace vigil::origin

@@ -126,8 +126,10 @@ class TstConfig : public QObject {
   void inputErrorsNameTheKey_data() {
     QTest::addColumn<QString>("json");
     QTest::addColumn<QString>("expected");
-    QTest::newRow("two inputs") << R"({"channels": [{"id": "a", "inputs": [{"id": "p"}, {"id": "b"}]}]})"
-                                << "one input per channel for now";
+    QTest::newRow("same input id") << R"({"channels": [{"id": "a", "inputs": [{"id": "p"}, {"id": "p"}]}]})"
+                                   << "input id 'p' is used twice";
+    QTest::newRow("failover key") << R"({"channels": [{"id": "a", "failover": {"loss_ms": 50}}]})"
+                                  << "channels[0].failover.loss_ms";
     QTest::newRow("short passphrase") << R"({"channels": [{"id": "a", "inputs": [{"passphrase": "short"}]}]})"
                                       << "passphrase must be 10 to 79 characters";
     QTest::newRow("key length") << R"({"channels": [{"id": "a", "inputs": [{"pbkeylen": 20}]}]})"

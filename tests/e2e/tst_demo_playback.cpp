@@ -18,22 +18,6 @@ class TstDemoPlayback : public QObject {
   QString master_, mpd_;
   QElapsedTimer started_;
 
-  QJsonObject play(const QStringList& args) {
-    const QString dir = sourceDir() + "/tests/e2e/players";
-    if (!QFile::exists(dir + "/node_modules/hls.js")) {
-      qWarning("player tools missing: run scripts/install-deps.sh (npm ci in tests/e2e/players)");
-      return {};
-    }
-    QByteArray out;
-    const int rc = runTool("node", QStringList{dir + "/play.mjs"} + args, 90000, &out);
-    qInfo().noquote() << "player exit" << rc << ":" << out.right(3000);
-    const int brace = out.indexOf('{');
-    auto doc = QJsonDocument::fromJson(out.mid(brace, out.lastIndexOf('}') - brace + 1));
-    QJsonObject result = doc.object();
-    result["_exit"] = rc;
-    return result;
-  }
-
  private slots:
   void initTestCase() {
     QVERIFY2(vigild_.start(data_.path(), {"--demo"}), qPrintable(vigild_.log()));

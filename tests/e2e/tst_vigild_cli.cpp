@@ -49,9 +49,12 @@ class TstVigildCli : public QObject {
   void theExampleConfigIsValid() {
     QTemporaryDir dir;
     Vigild d;
-    QVERIFY2(d.start(dir.path(), {"--config", sourceDir() + "/packaging/vigil.example.json", "--srt", "127.0.0.1:0"}),
+    QVERIFY2(d.start(dir.path(), {"--config", sourceDir() + "/packaging/vigil.example.json", "--srt", "127.0.0.1:0",
+                                  "--rtmp", "127.0.0.1:0"}),
              qPrintable(d.log()));
     QVERIFY2(d.waitForLog(QRegularExpression("live1 .*publish to srt://"), 5000), qPrintable(d.log()));
+    QVERIFY2(d.waitForLog(QRegularExpression("live1 .*publish to rtmp://127.0.0.1:[0-9]+/live1/<key>"), 5000),
+             qPrintable(d.log()));
     QCOMPARE(d.terminate(), 0);
   }
 

@@ -1,8 +1,11 @@
 #include "vigild_process.h"
 
 #include <QCoreApplication>
+#include <QDebug>
 #include <QElapsedTimer>
 #include <QEventLoop>
+#include <QFile>
+#include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
 #include <QRegularExpression>
@@ -72,6 +75,38 @@ int runTool(const QString& program, const QStringList& args, int timeoutMs, QByt
   if (out) *out = p.readAll();
   if (!finished || p.exitStatus() != QProcess::NormalExit) return -1;
   return p.exitCode();
+}
+
+bool startPlayer(QProcess& proc, const QStringList& args) {
+  const QString dir = sourceDir() + "/tests/e2e/players";
+  if (!QFile::exists(dir + "/node_modules/hls.js")) {
+    qWarning("player tools missing: run scripts/install-deps.sh (npm ci in tests/e2e/players)");
+    return false;
+  }
+  proc.setProcessChannelMode(QProcess::MergedChannels);
+  proc.start("node", QStringList{dir + "/play.mjs"} + args);
+  return proc.waitForStarted(5000);
+}
+
+QJsonObject playerResult(QProcess& proc, int timeoutMs) {
+  const bool finished = proc.waitForFinished(timeoutMs);
+  if (!finished) {
+    proc.kill();
+    proc.waitForFinished(2000);
+  }
+  const QByteArray out = proc.readAll();
+  const int rc = finished && proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1;
+  qInfo().noquote() << "player exit" << rc << ":" << out.right(3000);
+  const int brace = out.indexOf('{');
+  QJsonObject result = QJsonDocument::fromJson(out.mid(brace, out.lastIndexOf('}') - brace + 1)).object();
+  result["_exit"] = rc;
+  return result;
+}
+
+QJsonObject play(const QStringList& args) {
+  QProcess proc;
+  if (!startPlayer(proc, args)) return {};
+  return playerResult(proc);
 }
 
 Vigild::~Vigild() {

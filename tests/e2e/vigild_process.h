@@ -3,6 +3,7 @@
 #pragma once
 
 #include <QByteArray>
+#include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QString>
@@ -28,6 +29,15 @@ QString binaryDir();  // the build tree
 
 // Runs a program to completion; returns its exit code (-1 on timeout/crash), output in *out.
 int runTool(const QString& program, const QStringList& args, int timeoutMs, QByteArray* out = nullptr);
+
+// The player harness (tests/e2e/players/play.mjs: hls.js or dash.js in
+// headless Chromium). startPlayer runs it in *proc; playerResult waits for it
+// and returns its JSON report with "_exit" added (empty when the harness is
+// not installed or printed nothing).
+bool startPlayer(QProcess& proc, const QStringList& args);
+QJsonObject playerResult(QProcess& proc, int timeoutMs = 90000);
+// Both in one call.
+QJsonObject play(const QStringList& args);
 
 class Vigild {
  public:
