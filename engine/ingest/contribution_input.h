@@ -76,9 +76,9 @@ struct ContributionInputStatus {
   std::string audioCodec;          // empty: the feed has no audio
   int64_t keyframeIntervalMs = 0;  // between the last two key video packets (source time)
   int64_t continuityErrors = 0;    // MPEG-TS continuity_counter errors, over all sessions (FLV: 0)
-  // Delivered audio minus delivered video (timeline pts), over the last
+  // Delivered video minus delivered audio (timeline pts), over the last
   // 2 s against the session's first 2 s: how far an encoder's audio clock
-  // has drifted from its video clock (positive: audio ahead). AvDriftMeter.
+  // has drifted from its video clock (positive: audio later). AvDriftMeter.
   double avSyncDriftMs = 0;
 };
 

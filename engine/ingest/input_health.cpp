@@ -86,7 +86,7 @@ double FrameRateWindow::fps() const {
 }
 
 void AvDriftMeter::onVideo(int64_t audioEnd90k, int64_t videoPts90k) {
-  const int64_t sample = audioEnd90k - videoPts90k;
+  const int64_t sample = videoPts90k - audioEnd90k;
   if (firstPts90k_ < 0) firstPts90k_ = videoPts90k;
   if (!baselineDone_) {
     if (videoPts90k - firstPts90k_ < kWindow90k) {

@@ -68,12 +68,12 @@ class FrameRateWindow {
   std::deque<int64_t> pts_;
 };
 
-// A/V sync drift of what a session delivers: at each video frame, the end of
-// the audio delivered so far minus the frame's pts (both on the timeline).
+// A/V sync drift of what a session delivers: at each video frame, its pts
+// minus the end of the audio delivered so far (both on the timeline).
 // Demuxers interleave audio in bursts, so one sample jumps by tens of
 // milliseconds; the drift is the mean over the last 2 s of video against
 // the mean over the session's first 2 s, which carries the encoder's own
-// offset. Positive: audio runs ahead of video.
+// offset. Positive: audio later than video (falling behind it).
 class AvDriftMeter {
  public:
   static constexpr int64_t kWindow90k = 2 * 90000;
