@@ -151,6 +151,10 @@ Status ChannelRuntime::startInput(size_t i) {
     if (auto s = impl_->srt->addInput(std::move(reg)); !s) return s;
     impl_->srtInputs.push_back(in.id);
   }
+  // A bad feed is an event (contract 7): the operator sees why an input is off.
+  input->onFeedError([store = &impl_->store, ch = spec_.id, id = in.id](const std::string& why) {
+    store->appendEvent({0, 0, ch, "input.error", "engine", id + ": " + why});
+  });
   ingest::ContributionInput* raw = input.get();
   impl_->inputSwitch->setProbe(i, {[raw] {
                                  const int64_t t = raw->status().lastPayloadUtcUs;
@@ -196,6 +200,12 @@ bool ChannelRuntime::inputSwitchStatus(switching::SwitchStatus& out) const {
   if (!impl_->inputSwitch) return false;
   out = impl_->inputSwitch->status();
   return true;
+}
+
+std::vector<ingest::ContributionInputStatus> ChannelRuntime::inputStatuses() const {
+  std::vector<ingest::ContributionInputStatus> out;
+  for (const auto& in : impl_->inputs) out.push_back(in->status());
+  return out;
 }
 
 Status ChannelRuntime::selectInput(const std::string& inputId, bool force) {

@@ -5,6 +5,7 @@
 
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/channel_spec.h"
 #include "core/status.h"
@@ -16,6 +17,9 @@ class SrtListener;
 }  // namespace ingest
 namespace switching {
 struct SwitchStatus;
+}
+namespace ingest {
+struct ContributionInputStatus;
 }
 namespace origin {
 class Origin;
@@ -49,6 +53,8 @@ class ChannelRuntime {
 
   // The input switch of a channel with contribution inputs (false: none).
   bool inputSwitchStatus(switching::SwitchStatus& out) const;
+  // Each input's demux/decode status, in the channel's input order (empty before start).
+  std::vector<ingest::ContributionInputStatus> inputStatuses() const;
   // Operator actions on the input switch (errors: no such input, not fit, no inputs).
   Status selectInput(const std::string& inputId, bool force);
   Status holdOnBackup(bool hold);

@@ -11,6 +11,7 @@
 #include "control/channel_runtime.h"
 #include "core/clock.h"
 #include "core/log.h"
+#include "ingest/contribution_input.h"
 #include "ingest/ffmpeg_log.h"
 #include "ingest/rtmp_listener.h"
 #include "ingest/srt_listener.h"
@@ -203,6 +204,7 @@ void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtLis
                const ingest::RtmpListener* rtmp) {
   switching::SwitchStatus sw;
   if (!rt.inputSwitchStatus(sw)) return;
+  const auto feeds = rt.inputStatuses();
   st.onAir = sw.onAir;
   st.holdOnBackup = sw.holdOnBackup;
   st.inputSwitches = sw.switches;
@@ -235,6 +237,21 @@ void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtLis
         in.receiveBufferMs = s->receiveBufferMs;
         in.receiveRateMbps = s->receiveRateMbps;
       }
+    }
+    if (i < feeds.size()) {
+      const auto& f = feeds[i];
+      in.videoCodec = f.videoCodec;
+      in.audioCodec = f.audioCodec;
+      in.bitrateKbps = f.bitrateKbps;
+      in.keyframeIntervalMs = f.keyframeIntervalMs;
+      in.avSyncDriftMs = f.avSyncDriftMs;
+      in.continuityErrors = f.continuityErrors;
+      in.sessions = f.sessions;
+      in.failedSessions = f.failedSessions;
+      in.codecChanges = f.codecChanges;
+      in.timestampJumps = f.timestampJumps;
+      in.lastError = f.lastError;
+      if (f.lastPayloadUtcUs > 0) in.msSincePacket = (nowUtcUs() - f.lastPayloadUtcUs) / 1000;
     }
     if (rtmp && in.type == "rtmp") {
       if (const auto s = rtmp->stats(rt.spec().id, in.id)) {
@@ -310,6 +327,24 @@ std::string inputMetrics(const std::vector<ChannelStatus>& channels) {
          [](const InputStatus& i) { return i.hasAlignment ? (i.sameProgramme ? 1 : 0) : -1; });
   family("vigil_input_drift_seconds", "gauge", "How much later than the input on air this one's pictures arrive.",
          [](const InputStatus& i) { return i.driftMs / 1e3; });
+  family("vigil_input_seconds_since_packet", "gauge", "Time since the input's last received byte (-1: never).",
+         [](const InputStatus& i) { return i.msSincePacket < 0 ? -1.0 : static_cast<double>(i.msSincePacket) / 1e3; });
+  family("vigil_input_bitrate_bits", "gauge", "Received payload rate over the last 2 s, bits per second.",
+         [](const InputStatus& i) { return i.bitrateKbps * 1e3; });
+  family("vigil_input_keyframe_interval_seconds", "gauge", "Time between the feed's last two key frames.",
+         [](const InputStatus& i) { return static_cast<double>(i.keyframeIntervalMs) / 1e3; });
+  family("vigil_input_av_sync_drift_seconds", "gauge", "Audio against video since the session began (+: audio later).",
+         [](const InputStatus& i) { return i.avSyncDriftMs / 1e3; });
+  family("vigil_input_ts_continuity_errors_total", "counter", "MPEG-TS continuity counter errors.",
+         [](const InputStatus& i) { return i.continuityErrors; });
+  family("vigil_input_sessions_total", "counter", "Publisher sessions.",
+         [](const InputStatus& i) { return i.sessions; });
+  family("vigil_input_failed_sessions_total", "counter", "Feeds refused or broken (garbage, no video, truncated).",
+         [](const InputStatus& i) { return i.failedSessions; });
+  family("vigil_input_codec_changes_total", "counter", "Codec changes mid-session.",
+         [](const InputStatus& i) { return i.codecChanges; });
+  family("vigil_input_timestamp_jumps_total", "counter", "Source clock jumps re-anchored.",
+         [](const InputStatus& i) { return i.timestampJumps; });
   family("vigil_input_srt_rtt_seconds", "gauge", "SRT round-trip time.",
          [](const InputStatus& i) { return i.rttMs / 1e3; });
   family("vigil_input_srt_packets_lost", "gauge", "SRT packets lost in the current session.",

@@ -42,6 +42,18 @@ struct InputStatus {
   bool hasAlignment = false;  // sameProgramme and driftMs are known
   bool sameProgramme = false;
   double driftMs = 0;
+  // The feed, as demuxed and decoded (latest session unless said otherwise).
+  std::string videoCodec;
+  std::string audioCodec;
+  double bitrateKbps = 0;
+  int64_t keyframeIntervalMs = 0;
+  double avSyncDriftMs = 0;
+  int64_t continuityErrors = 0;  // MPEG-TS, over all sessions
+  int64_t sessions = 0;
+  int64_t failedSessions = 0;  // feeds refused or broken (garbage, no video, ...)
+  int64_t codecChanges = 0;
+  int64_t timestampJumps = 0;
+  std::string lastError;
   // SRT (zero for other protocols and between publishers).
   double rttMs = 0;
   int64_t packetsLost = 0;

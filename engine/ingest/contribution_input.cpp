@@ -157,6 +157,7 @@ void ContributionInput::run(FrameSink* sink) {
     Status s = runSession(sink, *connectedAt, reprobe);
     for (int again = 0; reprobe && again < kMaxReprobes && !pacer_.stopping(); ++again) {
       logger->error("[ch={} in={}] {} feed: {}", channelId_, inputId_, containerName(), s.message());
+      if (feedError_) feedError_(s.message());
       {
         std::lock_guard lock(statusMutex_);
         ++status_.codecChanges;
@@ -168,6 +169,7 @@ void ContributionInput::run(FrameSink* sink) {
     if (pacer_.stopping()) break;
     if (!s) {
       logger->error("[ch={} in={}] {} feed: {}", channelId_, inputId_, containerName(), s.message());
+      if (feedError_) feedError_(s.message());
       std::lock_guard lock(statusMutex_);
       ++status_.failedSessions;
       status_.lastError = s.message();

@@ -24,6 +24,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -98,6 +99,9 @@ class ContributionInput final : public FrameSource {
   void stop() override;
 
   ContributionInputStatus status() const;
+  // Called on the input's thread with the reason whenever a feed proves bad
+  // (a session refused or broken, a codec change); set before start().
+  void onFeedError(std::function<void(const std::string&)> callback) { feedError_ = std::move(callback); }
 
  private:
   class Feed;
@@ -117,6 +121,7 @@ class ContributionInput final : public FrameSource {
   struct Continuity;
   std::unique_ptr<Continuity> continuity_;
 
+  std::function<void(const std::string&)> feedError_;
   mutable std::mutex statusMutex_;  // guards status_
   ContributionInputStatus status_;
   Pacer pacer_;  // the demux thread

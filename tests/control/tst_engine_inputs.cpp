@@ -1,0 +1,141 @@
+// The Engine facade over a channel with two contribution inputs: what an
+// operator (the console, the control API) sees and does. Real SRT
+// broadcasters (the ffmpeg CLI): one sends bytes that are not MPEG-TS, one a
+// real feed. Checked: the slate is on air until an input is fit; the switch
+// and the bad feed are events in the store; the input status carries the
+// feed's codecs, bitrate and errors; holdOnBackup and selectInput act and are
+// recorded; bad requests are refused with a reason.
+#include <QProcess>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "control/engine.h"
+
+using namespace vigil;
+using namespace vigil::control;
+
+namespace {
+
+bool waitFor(const std::function<bool()>& cond, int timeoutMs) {
+  QElapsedTimer t;
+  t.start();
+  while (!cond()) {
+    if (t.elapsed() > timeoutMs) return false;
+    QTest::qWait(50);
+  }
+  return true;
+}
+
+bool hasEvent(const std::vector<store::EventRecord>& events, const std::string& kind, const std::string& text) {
+  for (const auto& e : events)
+    if (e.kind == kind && e.detail.find(text) != std::string::npos) return true;
+  return false;
+}
+
+}  // namespace
+
+class TstEngineInputs : public QObject {
+  Q_OBJECT
+ private slots:
+  void operatorSeesAndActsOnInputs() {
+    QTemporaryDir dir;
+    EngineConfig cfg;
+    cfg.dataDir = dir.path().toStdString();
+    cfg.http.listen = "127.0.0.1:0";
+    cfg.srt.listen = "127.0.0.1:0";
+    ChannelSpec ch;
+    ch.id = "live1";
+    ch.name = "Live";
+    ch.video = demoLadder();
+    ch.failover.returnHoldoffMs = 500;
+    InputSpec primary, backup;
+    primary.id = "primary";
+    backup.id = "backup";
+    ch.inputs = {primary, backup};
+    cfg.channels = {ch};
+    auto engine = Engine::create(cfg);
+    QVERIFY2(engine, engine.message().c_str());
+    QVERIFY((*engine)->start());
+    Engine& e = **engine;
+    const int port = e.srtPort();
+    QVERIFY(port > 0);
+
+    QVERIFY(waitFor([&] { return e.channel("live1")->onAir == "slate"; }, 3000));
+    QVERIFY(!e.selectInput("live1", "nope"));
+    QVERIFY(!e.selectInput("nope", "primary"));
+    QVERIFY(!e.selectInput("live1", "primary"));  // nothing published: not fit
+
+    // Bytes that are not MPEG-TS on the backup; a real feed on the primary.
+    QProcess garbage, feed;
+    garbage.start("ffmpeg", {"-v", "error", "-re", "-f", "lavfi", "-i", "anoisesrc=r=48000", "-t", "6", "-f", "s16le",
+                             QString("srt://127.0.0.1:%1?streamid=live1/backup").arg(port)});
+    feed.start("ffmpeg", {"-v",
+                          "error",
+                          "-re",
+                          "-f",
+                          "lavfi",
+                          "-i",
+                          "testsrc2=size=640x360:rate=30",
+                          "-f",
+                          "lavfi",
+                          "-i",
+                          "sine=frequency=440:sample_rate=48000",
+                          "-t",
+                          "20",
+                          "-c:v",
+                          "libx264",
+                          "-preset",
+                          "ultrafast",
+                          "-tune",
+                          "zerolatency",
+                          "-g",
+                          "30",
+                          "-c:a",
+                          "aac",
+                          "-f",
+                          "mpegts",
+                          QString("srt://127.0.0.1:%1?streamid=live1/primary").arg(port)});
+    QVERIFY(garbage.waitForStarted(5000) && feed.waitForStarted(5000));
+    QVERIFY(waitFor([&] { return e.channel("live1")->onAir == "primary"; }, 10000));
+    QVERIFY(waitFor([&] { return hasEvent(e.events("live1"), "input.error", "backup: "); }, 15000));
+
+    const auto st = *e.channel("live1");
+    QCOMPARE(st.inputs.size(), size_t{2});
+    const auto& p = st.inputs[0];
+    QVERIFY(p.onAir);
+    QCOMPARE(p.fault, std::string("fit"));
+    QVERIFY(p.connected);
+    QCOMPARE(p.videoCodec, std::string("h264"));
+    QCOMPARE(p.audioCodec, std::string("aac"));
+    QCOMPARE(p.width, 640);
+    QVERIFY2(p.bitrateKbps > 10, qPrintable(QString::number(p.bitrateKbps)));
+    QVERIFY(p.frameRate > 20);
+    const auto& b = st.inputs[1];
+    QVERIFY(!b.onAir);
+    QVERIFY(b.failedSessions >= 1 || !b.lastError.empty());
+    QVERIFY2(b.fault != "fit", b.fault.c_str());
+
+    const auto events = e.events("live1");
+    QVERIFY(hasEvent(events, "input.switch", "slate -> primary"));
+    QVERIFY(!e.selectInput("live1", "backup"));  // not fit
+    QVERIFY(e.holdOnBackup("live1", true));
+    QVERIFY(e.channel("live1")->holdOnBackup);
+    QVERIFY(e.selectInput("live1", "slate"));
+    QCOMPARE(e.channel("live1")->onAir, std::string("slate"));
+    QVERIFY(e.selectInput("live1", "primary"));
+    QCOMPARE(e.channel("live1")->onAir, std::string("primary"));
+    const auto after = e.events("live1");
+    QVERIFY(hasEvent(after, "input.hold", ""));
+    QVERIFY(hasEvent(after, "input.switch", "primary -> slate: operator"));
+    QVERIFY(hasEvent(after, "input.switch", "slate -> primary: operator"));
+
+    garbage.kill();
+    feed.kill();
+    garbage.waitForFinished(3000);
+    feed.waitForFinished(3000);
+    e.stop();
+  }
+};
+
+QTEST_GUILESS_MAIN(TstEngineInputs)
+#include "tst_engine_inputs.moc"

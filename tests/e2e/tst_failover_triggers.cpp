@@ -1,0 +1,93 @@
+// The content triggers of input failover, with real broadcasters: two ffmpeg
+// encoders publish different programmes over SRT to a channel's primary and
+// backup; six seconds in, the primary's picture goes black, or its sound
+// silent, or its picture freezes (filters in the primary's encoder). The
+// backup goes on air for that reason within the threshold plus a tick, and
+// the playlist carries no discontinuity.
+#include <QRegularExpression>
+#include <QTemporaryDir>
+#include <QtTest>
+
+#include "vigild_process.h"
+
+using namespace vigil::test;
+
+namespace {
+
+QStringList encoder(const QString& pattern, const QStringList& spoil, const QString& url) {
+  return QStringList{"-hide_banner", "-loglevel", "error", "-re",
+                     "-f",           "lavfi",     "-i",    pattern + "=size=640x360:rate=30",
+                     "-f",           "lavfi",     "-i",    "sine=frequency=440:sample_rate=48000"} +
+         spoil + QStringList{"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
+                             "-c:a", "aac",     "-f",      "mpegts",    url};
+}
+
+}  // namespace
+
+class TstFailoverTriggers : public QObject {
+  Q_OBJECT
+ private slots:
+  void contentFaultsFailOver_data() {
+    QTest::addColumn<QStringList>("spoil");
+    QTest::addColumn<QString>("reason");
+    QTest::newRow("black") << QStringList{"-vf", "drawbox=x=0:y=0:w=iw:h=ih:color=black:t=fill:enable='gte(t,6)'"}
+                           << "black for";
+    QTest::newRow("silence") << QStringList{"-af", "volume=volume=0:enable='gte(t,6)'"} << "silence for";
+    QTest::newRow("freeze") << QStringList{"-filter_complex",
+                                           "[0:v]split[a][b];[b]trim=end_frame=1,loop=loop=-1:size=1[s];"
+                                           "[a][s]overlay=enable='gte(t,6)'[v]",
+                                           "-map",
+                                           "[v]",
+                                           "-map",
+                                           "1:a"}
+                            << "frozen for";
+  }
+  void contentFaultsFailOver() {
+    QFETCH(QStringList, spoil);
+    QFETCH(QString, reason);
+    QTemporaryDir dir;
+    const QString cfg = dir.filePath("vigil.json");
+    QFile f(cfg);
+    QVERIFY(f.open(QIODevice::WriteOnly));
+    f.write(R"({"srt": {"listen": "127.0.0.1:0"},
+      "channels": [{"id": "live1",
+        "failover": {"black_ms": 1000, "silence_ms": 1000, "freeze_ms": 1000, "return_holdoff_ms": 500},
+        "inputs": [{"id": "primary"}, {"id": "backup"}]}]})");
+    f.close();
+    Vigild d;
+    QVERIFY2(d.start(dir.filePath("data"), {"--config", cfg}), qPrintable(d.log().right(2500)));
+    const QRegularExpression portRe("SRT listening on port ([0-9]+)");
+    QVERIFY2(d.waitForLog(portRe, 5000), qPrintable(d.log().right(2500)));
+    const int port = portRe.match(d.log()).captured(1).toInt();
+    auto url = [&](const char* input) { return QString("srt://127.0.0.1:%1?streamid=live1/%2").arg(port).arg(input); };
+    QProcess primary, backup;
+    primary.setProcessChannelMode(QProcess::MergedChannels);
+    backup.setProcessChannelMode(QProcess::MergedChannels);
+    primary.start("ffmpeg", encoder("testsrc2", spoil, url("primary")));
+    backup.start("ffmpeg", encoder("testsrc", {}, url("backup")));  // another moving picture
+    QVERIFY(primary.waitForStarted(5000) && backup.waitForStarted(5000));
+    QVERIFY2(d.waitForLog(QRegularExpression("-> primary: "), 10000), qPrintable(d.log().right(2500)));
+    const QRegularExpression switched("primary -> backup: " + reason + " ([0-9]+) ms");
+    QVERIFY2(d.waitForLog(switched, 15000), qPrintable(d.log().right(2500)));
+    const int ms = switched.match(d.log()).captured(1).toInt();
+    qInfo() << "primary ->"
+            << "backup:" << reason << ms << "ms";
+    QVERIFY(ms >= 1000 && ms < 1200);
+    const auto metrics = QString::fromUtf8(httpGet(d.baseUrl() + "/metrics").body);
+    QVERIFY2(metrics.contains(R"(vigil_input_on_air{channel="live1",input="backup"} 1)"), qPrintable(metrics));
+    // The programmes differ: the switch knows it could not be seamless.
+    QVERIFY2(!metrics.contains(R"(vigil_input_same_programme{channel="live1",input="backup"} 1)"), qPrintable(metrics));
+    QTest::qWait(2500);
+    const auto playlist = httpGet(d.baseUrl() + "/live/live1/v0/playlist.m3u8");
+    QCOMPARE(playlist.status, 200);
+    QVERIFY2(!playlist.body.contains("#EXT-X-DISCONTINUITY\n"), playlist.body.constData());
+    primary.kill();
+    backup.kill();
+    primary.waitForFinished(3000);
+    backup.waitForFinished(3000);
+    QCOMPARE(d.terminate(), 0);
+  }
+};
+
+QTEST_GUILESS_MAIN(TstFailoverTriggers)
+#include "tst_failover_triggers.moc"
