@@ -272,6 +272,8 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs, boo
 
   bool firstVideo = true;
   FrameRateWindow frameRate;
+  AvDriftMeter drift;
+  bool audioDelivered = false;  // this session's: audio.end90k() is the session's own
   auto onVideo = [&](AVFrame* f) {
     const int64_t pts = f->best_effort_timestamp;
     if (pts == AV_NOPTS_VALUE) return;
@@ -301,9 +303,11 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs, boo
     sink->onVideoFrame(f);
     continuity_->nextVideo90k = periodStart + grid.nextOffset90k();
     frameRate.add(ts90k);
+    if (audioDelivered) drift.onVideo(audio.end90k(), *placed);
     std::lock_guard lock(statusMutex_);
     ++status_.videoFrames;
     status_.frameRate = frameRate.fps();
+    status_.avSyncDriftMs = drift.driftMs();
     status_.width = f->width;  // a resolution change mid-stream shows
     status_.height = f->height;
     if (firstVideo) {
@@ -315,37 +319,19 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs, boo
   auto deliverAudio = [&](AVFrame* f) {
     f->time_base = kTimelineTimeBase;
     sink->onAudioFrame(f);
+    audioDelivered = true;
     std::lock_guard lock(statusMutex_);
     ++status_.audioFrames;
     return true;
   };
-  // A/V drift: where the normaliser puts each decoded audio frame (its anchor
-  // plus the samples before it) against where its source pts would put it
-  // beside the video; the first frame's difference is the session's offset.
-  int64_t audioAnchor90k = 0;
-  int64_t audioSamplesIn = 0;  // decoded samples since the anchor, at the decoder's rate
-  int64_t driftOffset90k = AV_NOPTS_VALUE;
   auto onAudio = [&](AVFrame* f) {
-    const AVRational tb = raw->streams[audioIndex]->time_base;
-    const int64_t ts90k = f->best_effort_timestamp == AV_NOPTS_VALUE
-                              ? AV_NOPTS_VALUE
-                              : av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
     if (!audio.anchored()) {
-      if (ts90k == AV_NOPTS_VALUE) return;
+      if (f->best_effort_timestamp == AV_NOPTS_VALUE) return;
+      const AVRational tb = raw->streams[audioIndex]->time_base;
+      const int64_t ts90k = av_rescale_q(f->best_effort_timestamp, tb, kTimelineTimeBase);
       fixBase(ts90k);
-      const int64_t at = periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0);
-      audioAnchor90k = std::max(at, audio.end90k());  // as anchorAt places it
-      audioSamplesIn = 0;
-      audio.anchorAt(at);
+      audio.anchorAt(periodStart + base90k + std::max<int64_t>(ts90k - origin90k, 0));
     }
-    if (ts90k != AV_NOPTS_VALUE && f->sample_rate > 0) {
-      const int64_t placed90k = audioAnchor90k + av_rescale(audioSamplesIn, kTimelineHz, f->sample_rate);
-      const int64_t drift90k = placed90k - (periodStart + base90k + ts90k - origin90k);
-      if (driftOffset90k == AV_NOPTS_VALUE) driftOffset90k = drift90k;
-      std::lock_guard lock(statusMutex_);
-      status_.avSyncDriftMs = static_cast<double>(drift90k - driftOffset90k) / 90.0;
-    }
-    audioSamplesIn += f->nb_samples;
     audio.push(f, deliverAudio);
   };
 

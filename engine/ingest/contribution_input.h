@@ -7,13 +7,19 @@
 //   srtListener.addInput({"news1", "primary", passphrase, 16, 200, {}, input->publisherSink()});
 //   input->start(sink);
 //
+//   ContributionInputOptions flv;
+//   flv.container = ContributionInputOptions::Container::Flv;
+//   auto rtmp = std::make_unique<ContributionInput>("news1", "backup", timeline, flv);
+//   rtmpListener.addInput({"news1", "backup", "live", streamKey, {}, rtmp->publisherSink()});
+//
 // Timeline: the first frame of the first publisher lands at the current
 // timeline time (or the period start, when later); later frames by their
 // source-pts offset, on the stream's frame grid. A publisher that goes ends
 // its session quietly (no onEndOfStream: a live input ends only by stop());
 // the next publisher's first frame follows at the current timeline time, never
 // before the last frame delivered. Audio is normalised like FileSource's.
-// Garbage or a truncated stream ends its session with an error in status().
+// Garbage or a truncated stream ends its session with an error in status(),
+// which also carries the input's health (rate, codecs, GOP, continuity, sync).
 #pragma once
 
 #include <atomic>
@@ -76,10 +82,9 @@ struct ContributionInputStatus {
   std::string audioCodec;          // empty: the feed has no audio
   int64_t keyframeIntervalMs = 0;  // between the last two key video packets (source time)
   int64_t continuityErrors = 0;    // MPEG-TS continuity_counter errors, over all sessions (FLV: 0)
-  // How far delivered audio has moved from delivered video since the
-  // session's first audio frame, against what the source's timestamps say
-  // (positive: audio later). Video follows source timestamps; audio is
-  // sample-counted, so an encoder whose audio clock drifts shows up here.
+  // Delivered video minus delivered audio (timeline pts), over the last
+  // 2 s against the session's first 2 s: how far an encoder's audio clock
+  // has drifted from its video clock (positive: audio later). AvDriftMeter.
   double avSyncDriftMs = 0;
 };
 

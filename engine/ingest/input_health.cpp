@@ -85,4 +85,30 @@ double FrameRateWindow::fps() const {
          static_cast<double>(pts_.back() - pts_.front());
 }
 
+void AvDriftMeter::onVideo(int64_t audioEnd90k, int64_t videoPts90k) {
+  const int64_t sample = videoPts90k - audioEnd90k;
+  if (firstPts90k_ < 0) firstPts90k_ = videoPts90k;
+  if (!baselineDone_) {
+    if (videoPts90k - firstPts90k_ < kWindow90k) {
+      baselineSum_ += static_cast<double>(sample);
+      ++baselineCount_;
+    } else {
+      baselineDone_ = baselineCount_ > 0;
+    }
+  }
+  window_.emplace_back(videoPts90k, sample);
+  windowSum_ += static_cast<double>(sample);
+  while (window_.size() > 1 && videoPts90k - window_.front().first >= kWindow90k) {
+    windowSum_ -= static_cast<double>(window_.front().second);
+    window_.pop_front();
+  }
+}
+
+double AvDriftMeter::driftMs() const {
+  if (!baselineDone_ || window_.empty()) return 0;
+  const double now = windowSum_ / static_cast<double>(window_.size());
+  const double start = baselineSum_ / static_cast<double>(baselineCount_);
+  return (now - start) / 90.0;
+}
+
 }  // namespace vigil::ingest

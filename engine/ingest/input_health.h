@@ -6,6 +6,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <deque>
+#include <utility>
 
 namespace vigil::ingest {
 
@@ -65,6 +66,30 @@ class FrameRateWindow {
 
  private:
   std::deque<int64_t> pts_;
+};
+
+// A/V sync drift of what a session delivers: at each video frame, its pts
+// minus the end of the audio delivered so far (both on the timeline).
+// Demuxers interleave audio in bursts, so one sample jumps by tens of
+// milliseconds; the drift is the mean over the last 2 s of video against
+// the mean over the session's first 2 s, which carries the encoder's own
+// offset. Positive: audio later than video (falling behind it).
+class AvDriftMeter {
+ public:
+  static constexpr int64_t kWindow90k = 2 * 90000;
+
+  void onVideo(int64_t audioEnd90k, int64_t videoPts90k);
+  void reset() { *this = AvDriftMeter(); }
+  // 0 until the first window is complete.
+  double driftMs() const;
+
+ private:
+  int64_t firstPts90k_ = -1;
+  double baselineSum_ = 0;
+  int64_t baselineCount_ = 0;
+  bool baselineDone_ = false;
+  std::deque<std::pair<int64_t, int64_t>> window_;  // (video pts, sample) over the last kWindow90k
+  double windowSum_ = 0;
 };
 
 }  // namespace vigil::ingest

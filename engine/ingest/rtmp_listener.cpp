@@ -1,6 +1,7 @@
 #include "ingest/rtmp_listener.h"
 
 #include <algorithm>
+#include <map>
 #include <thread>
 #include <unordered_map>
 
@@ -216,6 +217,7 @@ struct RtmpListener::Impl {
 
   awaitable<void> acceptLoop();
   void closeSession(uint64_t id, const char* why);
+  void notPending(uint64_t id);
 
   const RtmpListenerSpec spec;
   RtmpRoutes routes;
@@ -224,7 +226,13 @@ struct RtmpListener::Impl {
   std::thread thread;
   std::atomic<int> boundPort{0};
   // The listener's thread only.
-  std::unordered_map<uint64_t, std::weak_ptr<RtmpSession>> sessions;
+  struct Tracked {
+    std::weak_ptr<RtmpSession> session;
+    asio::ip::address address;
+    bool pending = true;  // not publishing (yet): counted in pendingByAddress
+  };
+  std::unordered_map<uint64_t, Tracked> sessions;
+  std::map<asio::ip::address, int> pendingByAddress;
   uint64_t nextId = 1;
 };
 
@@ -242,24 +250,45 @@ awaitable<void> RtmpListener::Impl::acceptLoop() {
       continue;
     }
     routes.countConnection();
-    if (sessions.size() >= static_cast<size_t>(std::max(1, spec.maxSessions))) {
+    const tcp::endpoint peer = socket.remote_endpoint(ec);
+    if (ec) continue;  // gone already
+    const char* full = nullptr;
+    if (sessions.size() >= static_cast<size_t>(std::max(1, spec.maxSessions)))
+      full = "sessions";
+    else if (pendingByAddress[peer.address()] >= std::max(1, spec.maxPendingPerAddress))
+      full = "unpublished connections from its address";
+    if (full) {
       routes.countReject(RtmpRejectReason::TooManySessions);
-      logger->warn("[rtmp] refused a connection: {} sessions already", sessions.size());
+      logger->warn("[rtmp] refused a connection from {}: too many {}", peerToString(peer.data()), full);
+      if (pendingByAddress[peer.address()] == 0) pendingByAddress.erase(peer.address());
       socket.close(ec);
       continue;
     }
     const uint64_t id = nextId++;
-    auto session = std::make_shared<RtmpSession>(std::move(socket), routes, spec, id,
-                                                 [this](uint64_t other) { closeSession(other, "taken over"); });
-    sessions.emplace(id, session);
-    session->start([this, id] { sessions.erase(id); });
+    RtmpSession::Hooks hooks{[this](uint64_t other) { closeSession(other, "taken over"); },
+                             [this, id] { notPending(id); }};
+    auto session = std::make_shared<RtmpSession>(std::move(socket), routes, spec, id, std::move(hooks));
+    sessions.emplace(id, Tracked{session, peer.address()});
+    ++pendingByAddress[peer.address()];
+    session->start([this, id] {
+      notPending(id);
+      sessions.erase(id);
+    });
   }
 }
 
 void RtmpListener::Impl::closeSession(uint64_t id, const char* why) {
   auto it = sessions.find(id);
   if (it == sessions.end()) return;
-  if (auto s = it->second.lock()) s->close(why);
+  if (auto s = it->second.session.lock()) s->close(why);
+}
+
+void RtmpListener::Impl::notPending(uint64_t id) {
+  auto it = sessions.find(id);
+  if (it == sessions.end() || !it->second.pending) return;
+  it->second.pending = false;
+  auto p = pendingByAddress.find(it->second.address);
+  if (p != pendingByAddress.end() && --p->second <= 0) pendingByAddress.erase(p);
 }
 
 RtmpListener::RtmpListener(RtmpListenerSpec spec) : impl_(std::make_unique<Impl>(std::move(spec))) {}
@@ -310,11 +339,12 @@ void RtmpListener::stop() {
   asio::post(m.io, [&m] {
     boost::system::error_code ec;
     m.acceptor.close(ec);
-    for (auto& [id, weak] : m.sessions)
-      if (auto s = weak.lock()) s->close("listener stopped");
+    for (auto& [id, tracked] : m.sessions)
+      if (auto s = tracked.session.lock()) s->close("listener stopped");
   });
   m.thread.join();
   m.sessions.clear();
+  m.pendingByAddress.clear();
   m.boundPort = 0;
 }
 

@@ -39,8 +39,11 @@ struct RtmpListenerSpec {
   std::string address = "0.0.0.0";  // "::" listens dual-stack
   int port = 1935;                  // 0: an ephemeral port (see RtmpListener::port())
   int maxSessions = 64;             // TCP connections at once, publishing or not
-  int handshakeTimeoutMs = 10000;   // connection to publish accepted
-  int idleTimeoutMs = 10000;        // no byte from the peer for this long ends its session
+  // Connections from one address that are not publishing (yet): one host
+  // cannot fill maxSessions with idle connections. Publishing ones do not count.
+  int maxPendingPerAddress = 8;
+  int handshakeTimeoutMs = 10000;  // connection to publish accepted
+  int idleTimeoutMs = 10000;       // no byte from the peer for this long ends its session
   // A publisher silent this long (a frozen encoder, a connection cut without
   // a FIN) yields its input to a new publisher with the right key, instead
   // of holding it until the idle timeout. 0: never; a live publisher is never taken over.
@@ -67,7 +70,7 @@ enum class RtmpRejectReason {
   InputBusy,          // the input already has a publisher
   AddressNotAllowed,  // the peer is outside the input's allow-list
   Timeout,            // handshake or idle timeout
-  TooManySessions,    // maxSessions reached
+  TooManySessions,    // maxSessions, or maxPendingPerAddress for the peer's address, reached
   Count
 };
 const char* toString(RtmpRejectReason r);

@@ -105,13 +105,12 @@ std::vector<uint8_t> onFCPublish() {
 
 }  // namespace
 
-RtmpSession::RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id,
-                         std::function<void(uint64_t)> closeOther)
+RtmpSession::RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id, Hooks hooks)
     : socket_(std::move(socket)),
       routes_(routes),
       spec_(spec),
       id_(id),
-      closeOther_(std::move(closeOther)),
+      hooks_(std::move(hooks)),
       timer_(socket_.get_executor()),
       startedAt_(Clock::now()),
       lastRead_(startedAt_),
@@ -382,10 +381,11 @@ awaitable<bool> RtmpSession::command(const std::vector<Value>& args) {
       co_return false;
     }
     route_ = claim.route;
+    if (hooks_.publishing) hooks_.publishing();
     if (claim.tookOverFrom != 0) {
       // The silent session delivers nothing more once closed; its sink
       // hears it go before it hears this one come.
-      closeOther_(claim.tookOverFrom);
+      if (hooks_.closeOther) hooks_.closeOther(claim.tookOverFrom);
       routes_.tookOver(*route_);
       logger->warn("{} publisher {} takes over from a publisher silent for over {} ms", what(), peer_,
                    spec_.takeoverAfterSilenceMs);

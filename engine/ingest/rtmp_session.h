@@ -100,9 +100,12 @@ class RtmpSession : public std::enable_shared_from_this<RtmpSession> {
  public:
   using Clock = std::chrono::steady_clock;
 
-  // closeOther closes another session of the listener (one taken over).
-  RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id,
-              std::function<void(uint64_t)> closeOther);
+  // What a session tells its listener, on the listener's thread.
+  struct Hooks {
+    std::function<void(uint64_t)> closeOther;  // close another session (one taken over)
+    std::function<void()> publishing;          // this session's publish was accepted
+  };
+  RtmpSession(tcp::socket socket, RtmpRoutes& routes, const RtmpListenerSpec& spec, uint64_t id, Hooks hooks);
   ~RtmpSession();
 
   // Runs the session; onDone is called on the listener's thread at its end.
@@ -129,7 +132,7 @@ class RtmpSession : public std::enable_shared_from_this<RtmpSession> {
   RtmpRoutes& routes_;
   const RtmpListenerSpec& spec_;
   const uint64_t id_;
-  const std::function<void(uint64_t)> closeOther_;
+  const Hooks hooks_;
   std::string peer_;
   tcp::endpoint endpoint_;
   asio::steady_timer timer_;

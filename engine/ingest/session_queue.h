@@ -6,8 +6,8 @@
 // Policy: the producer never blocks (one network thread serves every
 // channel). When the queue holds maxBytes, the oldest payload chunks are
 // dropped and counted: for a live feed, fresh data is worth more than old,
-// and whole chunks (whole SRT messages = whole TS packets) keep the demuxer
-// in sync. Session markers are never dropped. The consumer blocks until data,
+// and whole chunks (whole SRT messages = whole TS packets; whole FLV tags)
+// keep the demuxer in sync. Session markers are never dropped. The consumer blocks until data,
 // the end of its session, or close().
 #pragma once
 

@@ -128,6 +128,30 @@ class TstInputHealth : public QObject {
     r.add(0);  // went back: starts over
     QCOMPARE(r.fps(), 0.0);
   }
+
+  // Audio delivered in bursts (as demuxers interleave it) with a constant
+  // offset reads as no drift; an audio clock 0.2 % slow reads as such.
+  void avDrift() {
+    const int64_t burst = 8 * 1920;  // eight AAC frames at 48 kHz, in 90 kHz ticks
+    AvDriftMeter steady;
+    for (int i = 0; i < 600; ++i) {
+      const int64_t video = i * 3000;
+      const int64_t audio = (video + 40000) / burst * burst;  // audio ahead by ~0.44 s, in bursts
+      steady.onVideo(audio, video);
+      if (i < 59) QCOMPARE(steady.driftMs(), 0.0);  // no baseline yet
+    }
+    QVERIFY2(std::abs(steady.driftMs()) < 10, qPrintable(QString::number(steady.driftMs())));
+
+    AvDriftMeter slow;
+    for (int i = 0; i < 600; ++i) {  // 20 s
+      const int64_t video = i * 3000;
+      slow.onVideo(video * 998 / 1000, video);
+    }
+    // At 20 s the last window's mean (19 s) against the first's (1 s): 0.2 % of 18 s.
+    QVERIFY2(std::abs(slow.driftMs() - 36) < 3, qPrintable(QString::number(slow.driftMs())));  // audio later
+    slow.reset();
+    QCOMPARE(slow.driftMs(), 0.0);
+  }
 };
 
 QTEST_GUILESS_MAIN(TstInputHealth)

@@ -8,6 +8,7 @@
 
 #include "support/test_media.h"
 
+#include <arpa/inet.h>
 #include <netinet/in.h>
 #include <signal.h>
 #include <sys/socket.h>
@@ -61,8 +62,15 @@ struct Channel {
 // A raw TCP client on loopback, blocking with a receive timeout.
 class RawClient {
  public:
-  explicit RawClient(int port) {
+  // from: the local address to connect from (any 127.x.y.z is loopback on Linux).
+  explicit RawClient(int port, const char* from = nullptr) {
     fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
+    if (from) {
+      sockaddr_in local{};
+      local.sin_family = AF_INET;
+      inet_pton(AF_INET, from, &local.sin_addr);
+      ::bind(fd_, reinterpret_cast<sockaddr*>(&local), sizeof local);
+    }
     sockaddr_in to{};
     to.sin_family = AF_INET;
     to.sin_port = htons(static_cast<uint16_t>(port));
@@ -427,6 +435,33 @@ class TstRtmpListener : public QObject {
     QCOMPARE(small.counters().rejected[static_cast<int>(RtmpRejectReason::BadHandshake)], int64_t{0});
     RawClient d(small.port());
     QVERIFY(d.handshake());
+  }
+
+  // One address cannot hold every slot with idle connections; its publisher
+  // does not count against it, and other addresses still get in.
+  void idleConnectionsPerAddressAreCapped() {
+    RtmpListenerSpec s;
+    s.address = "127.0.0.1";
+    s.port = 0;
+    s.maxPendingPerAddress = 2;
+    s.handshakeTimeoutMs = 5000;
+    listener_ = std::make_unique<RtmpListener>(s);
+    QVERIFY(listener_->start().isOk());
+    Channel ch1(*listener_, spec("ch1", "primary", "live", kKey), *timeline_);
+    QVERIFY(ch1.ok);
+    publish(url("live", QString::fromStdString(kKey)));
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= 10; }, 20000));
+    RawClient a(listener_->port()), b(listener_->port());
+    QVERIFY(a.connected() && b.connected());
+    QVERIFY(waitFor([&] { return listener_->counters().connections == 3; }, 5000));
+    RawClient c(listener_->port());
+    QVERIFY(c.closedByServer());
+    QCOMPARE(rejected(RtmpRejectReason::TooManySessions), int64_t{1});
+    RawClient other(listener_->port(), "127.0.0.2");
+    QVERIFY(other.handshake());
+    const int now = ch1.sink.videoCount();
+    QVERIFY(waitFor([&] { return ch1.sink.videoCount() >= now + 30; }, 5000));
+    QCOMPARE(rejected(RtmpRejectReason::TooManySessions), int64_t{1});
   }
 };
 

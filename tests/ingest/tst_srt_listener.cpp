@@ -177,6 +177,7 @@ class TstSrtListener : public QObject {
     QVERIFY(health.bitrateKbps > 20 && health.bitrateKbps < 20000);
     QCOMPARE(health.keyframeIntervalMs, int64_t{1000});
     QCOMPARE(health.continuityErrors, int64_t{0});
+    QVERIFY2(std::abs(health.avSyncDriftMs) < 30, qPrintable(QString::number(health.avSyncDriftMs)));  // one clock
     QVERIFY(nowUtcUs() - health.lastPayloadUtcUs < 1'000'000);
     QCOMPARE(counters().accepted, int64_t{1});
   }
