@@ -8,14 +8,16 @@
 //   vigil-clock-publisher --url URL [--seconds 30] [--bitrate 800]
 //
 // Prints "first packet <utc_us>" once the first media packet is written, and
-// at the end the capture -> sent time of the video frames (encode + mux +
+// at the end (or on SIGTERM/SIGINT) the capture -> sent time of the video frames (encode + mux +
 // hand-off to the socket). The code row (see drawClock): 44 cells of 14x28
 // px at (12, 12): a start guard (white, black), 32 bits of the UTC
 // milliseconds modulo 2^32 (most significant first), the CRC-8 (polynomial
 // 0x07) of those four bytes, an end guard (black, white); on a black band.
 #include <algorithm>
+#include <atomic>
 #include <chrono>
 #include <cmath>
+#include <csignal>
 #include <cstdint>
 #include <cstdio>
 #include <cstdlib>
@@ -34,6 +36,11 @@ extern "C" {
 }
 
 namespace {
+
+// Set by SIGTERM/SIGINT: the publisher stops at the next frame and prints its summary.
+std::atomic<bool> stopRequested{false};
+static_assert(std::atomic<bool>::is_always_lock_free);
+extern "C" void onStopSignal(int) { stopRequested.store(true); }
 
 constexpr int kWidth = 640;
 constexpr int kHeight = 360;
@@ -283,6 +290,8 @@ int main(int argc, char** argv) {
   const bool rtmp = opt.url.rfind("rtmp://", 0) == 0;
   if (!srt && !rtmp) fail("--url must be srt://... or rtmp://...");
   avformat_network_init();
+  std::signal(SIGTERM, onStopSignal);
+  std::signal(SIGINT, onStopSignal);
 
   Publisher p;
   AVFormatContext* raw = nullptr;
@@ -331,7 +340,8 @@ int main(int argc, char** argv) {
   int64_t audioSamples = 0;
   int64_t lateFrames = 0;
   const auto start = std::chrono::steady_clock::now();
-  for (int64_t i = 0; i < totalFrames; ++i) {
+  int64_t i = 0;
+  for (; i < totalFrames && !stopRequested.load(); ++i) {
     const auto due = start + std::chrono::microseconds(i * 1'000'000 / kFps);
     if (std::chrono::steady_clock::now() > due + std::chrono::milliseconds(10))
       ++lateFrames;
@@ -369,8 +379,8 @@ int main(int argc, char** argv) {
   p.drain(p.audio.get(), p.audioStream);
   av_write_trailer(p.out.get());
   std::printf("sent %lld video frames, %lld packets, %lld late; capture -> sent ms: p50 %.1f  p95 %.1f  max %.1f\n",
-              static_cast<long long>(totalFrames), static_cast<long long>(p.packets),
-              static_cast<long long>(lateFrames), static_cast<double>(percentile(captureToSentUs, 0.5)) / 1000.0,
+              static_cast<long long>(i), static_cast<long long>(p.packets), static_cast<long long>(lateFrames),
+              static_cast<double>(percentile(captureToSentUs, 0.5)) / 1000.0,
               static_cast<double>(percentile(captureToSentUs, 0.95)) / 1000.0,
               static_cast<double>(percentile(captureToSentUs, 1.0)) / 1000.0);
   return 0;
