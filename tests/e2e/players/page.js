@@ -115,6 +115,7 @@
       playbackRate: video.playbackRate,
       bufferAhead: bufferedAhead(),
       ...s,
+      ...(cfg.readClock ? { glassToGlass: lastGlassToGlass === null ? null : +lastGlassToGlass.toFixed(3) } : {}),
     });
     if (R.latency.length > 2000) R.latency.shift();
   }, 500);
@@ -130,6 +131,93 @@
   };
 
   const num = (x) => (typeof x === 'number' && isFinite(x) ? +x.toFixed(3) : null);
+
+  // ---- --read-clock: the capture clock drawn into the picture ----
+  // bench/clock_publisher.cpp draws, into each frame when it is captured, the
+  // UTC milliseconds modulo 2^32 as 44 cells of 14x28 px at (12, 12) of a
+  // 640x360 picture: start guard (white, black), 32 value bits (most
+  // significant first), CRC-8 (polynomial 0x07) of the value's four bytes,
+  // end guard (black, white). On each displayed frame the video is drawn into
+  // a 640x360 canvas (any rendition scales back to those coordinates), every
+  // cell's centre is averaged, and a frame is used only if every cell is
+  // clearly black or white, the guards match and the CRC holds; its
+  // glass-to-glass latency is Date.now() minus the decoded capture time (the
+  // publisher and the browser share this machine's clock).
+  const CLOCK = { cellW: 14, cellH: 28, x: 12, y: 12, cells: 44, w: 640, h: 360 };
+  const MAX_CLOCK_SAMPLES = 200000;
+  function crc8(bytes) {
+    let crc = 0;
+    for (const b of bytes) {
+      crc ^= b;
+      for (let i = 0; i < 8; i++) crc = crc & 0x80 ? ((crc << 1) ^ 0x07) & 0xff : (crc << 1) & 0xff;
+    }
+    return crc;
+  }
+  function decodeClock(ctx) {
+    const band = ctx.getImageData(0, CLOCK.y, CLOCK.w, CLOCK.cellH).data;
+    const bits = [];
+    const mx = Math.floor(CLOCK.cellW / 4), my = Math.floor(CLOCK.cellH / 4);
+    for (let c = 0; c < CLOCK.cells; c++) {
+      const x0 = CLOCK.x + c * CLOCK.cellW;
+      let sum = 0, n = 0;
+      for (let y = my; y < CLOCK.cellH - my; y++) {
+        for (let x = x0 + mx; x < x0 + CLOCK.cellW - mx; x++) {
+          const i = (y * CLOCK.w + x) * 4;
+          sum += band[i] + band[i + 1] + band[i + 2];
+          n += 3;
+        }
+      }
+      const v = sum / n;
+      if (v < 80) bits.push(0);
+      else if (v > 175) bits.push(1);
+      else return null; // undecided cell: not a clean frame
+    }
+    if (bits[0] !== 1 || bits[1] !== 0 || bits[42] !== 0 || bits[43] !== 1) return null;
+    let value = 0;
+    for (let i = 0; i < 32; i++) value = value * 2 + bits[2 + i];
+    let crc = 0;
+    for (let i = 0; i < 8; i++) crc = crc * 2 + bits[34 + i];
+    const bytes = [Math.floor(value / 2 ** 24) & 0xff, Math.floor(value / 2 ** 16) & 0xff, Math.floor(value / 2 ** 8) & 0xff, value & 0xff];
+    if (crc8(bytes) !== crc) return null;
+    // Unwrap modulo 2^32 ms (49.7 days) to the capture time nearest now.
+    const now = Date.now();
+    let t = now - (now % 2 ** 32) + value;
+    if (t > now + 2 ** 31) t -= 2 ** 32;
+    else if (t < now - 2 ** 31) t += 2 ** 32;
+    return t;
+  }
+  let lastGlassToGlass = null;
+  if (cfg.readClock) {
+    R.clock = { framesSeen: 0, invalid: 0, values: [], firstValidAtMs: null };
+    if (!('requestVideoFrameCallback' in HTMLVideoElement.prototype)) {
+      addError({ atMs: Math.round(now()), source: 'page', type: 'setup', details: 'requestVideoFrameCallback not supported', fatal: true });
+    } else {
+      const canvas = document.createElement('canvas');
+      canvas.width = CLOCK.w;
+      canvas.height = CLOCK.h;
+      const ctx = canvas.getContext('2d', { willReadFrequently: true });
+      const onFrame = () => {
+        const shownAt = Date.now();
+        R.clock.framesSeen++;
+        try {
+          ctx.drawImage(video, 0, 0, CLOCK.w, CLOCK.h);
+          const captured = decodeClock(ctx);
+          if (captured === null) R.clock.invalid++;
+          else {
+            lastGlassToGlass = (shownAt - captured) / 1000;
+            if (R.clock.firstValidAtMs === null) R.clock.firstValidAtMs = Math.round(now());
+            if (R.clock.values.length < MAX_CLOCK_SAMPLES) R.clock.values.push(lastGlassToGlass);
+          }
+        } catch (err) {
+          R.clock.invalid++;
+          if (R.errors.length < MAX_ERRORS) R.errors.push({ atMs: Math.round(now()), source: 'page', type: 'readClock', details: String(err), fatal: false });
+        }
+        video.requestVideoFrameCallback(onFrame);
+      };
+      video.requestVideoFrameCallback(onFrame);
+    }
+  }
+
 
   // ---- hls.js ----
   function startHls() {

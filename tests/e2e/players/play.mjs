@@ -6,6 +6,13 @@
 //   node play.mjs --kind hls|dash --url <manifest URL> [--seconds 20]
 //                 [--low-latency] [--max-latency S] [--live-sync-duration S]
 //                 [--margin S] [--json out.json] [--chromium PATH]
+//                 [--read-clock]
+//
+// --read-clock: the stream carries the capture wall clock drawn into its
+// pictures by bench/clock_publisher.cpp; each displayed frame's code is read
+// back from a canvas and the result gains "glassToGlass" (seconds from
+// capture to display: n, min, p50, p95, max; frames whose code fails
+// validation are counted, not used).
 import http from 'node:http';
 import fs from 'node:fs';
 import os from 'node:os';
@@ -18,11 +25,11 @@ const NM = path.join(HERE, 'node_modules');
 
 const USAGE = `usage: node play.mjs --kind hls|dash --url <manifest URL> [--seconds 20]
        [--low-latency] [--max-latency S] [--live-sync-duration S] [--margin S]
-       [--json out.json] [--chromium /usr/bin/chromium]`;
+       [--json out.json] [--chromium /usr/bin/chromium] [--read-clock]`;
 
 function parseArgs(argv) {
   const o = { kind: null, url: null, seconds: 20, lowLatency: false, json: null, maxLatency: null,
-    liveSyncDuration: null, margin: 2, chromium: '/usr/bin/chromium' };
+    liveSyncDuration: null, margin: 2, chromium: '/usr/bin/chromium', readClock: false };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     const val = () => {
@@ -44,6 +51,7 @@ function parseArgs(argv) {
       case '--live-sync-duration': o.liveSyncDuration = numVal(); break;
       case '--margin': o.margin = numVal(); break;
       case '--chromium': o.chromium = val(); break;
+      case '--read-clock': o.readClock = true; break;
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
       default: throw new Error(`unknown argument ${a}`);
     }
@@ -136,7 +144,7 @@ async function main() {
   const server = await startServer(opts);
   const base = `http://127.0.0.1:${server.address().port}`;
   server.pageCfg = { kind: opts.kind, url: opts.url, lowLatency: opts.lowLatency,
-    liveSyncDuration: opts.liveSyncDuration, timeUrl: `${base}/time` };
+    liveSyncDuration: opts.liveSyncDuration, timeUrl: `${base}/time`, readClock: opts.readClock };
 
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
   const consoleNotes = [];
@@ -184,7 +192,8 @@ async function main() {
   const text = JSON.stringify(out, null, 2);
   console.log(text);
   if (opts.json) fs.writeFileSync(opts.json, text + '\n');
-  if (out.ok) console.error(`PASS: ${opts.kind} startup ${out.startupMs} ms, latency p50 ${out.latency.p50} s (${out.latency.source}), no stalls`);
+  const g2g = out.glassToGlass ? `, glass-to-glass p50 ${out.glassToGlass.p50} s p95 ${out.glassToGlass.p95} s (${out.glassToGlass.n} frames, ${out.glassToGlass.invalid} unreadable)` : '';
+  if (out.ok) console.error(`PASS: ${opts.kind} startup ${out.startupMs} ms, latency p50 ${out.latency.p50} s (${out.latency.source})${g2g}, no stalls`);
   else console.error(`FAIL: ${out.reasons.join('; ')}`);
   clearTimeout(killer);
   process.exit(out.ok ? 0 : 1);
@@ -222,6 +231,13 @@ function evaluate(opts, R, harnessError, consoleNotes, watchedSeconds) {
     else if (primary.p50 >= opts.maxLatency) reasons.push(`latency p50 ${primary.p50} s is not below ${opts.maxLatency} s`);
   }
 
+  let glassToGlass;
+  if (opts.readClock) {
+    const c = R.clock || { framesSeen: 0, invalid: 0, values: [], firstValidAtMs: null };
+    glassToGlass = { ...stats(c.values), framesSeen: c.framesSeen, invalid: c.invalid, firstValidAtMs: c.firstValidAtMs };
+    if (started && glassToGlass.n === 0) reasons.push(`--read-clock: none of ${c.framesSeen} displayed frames carried a valid clock code`);
+  }
+
   const levelsSeen = [];
   for (const l of R.levels || []) {
     const key = JSON.stringify([l.level ?? l.id, l.width, l.height, l.bitrate]);
@@ -245,10 +261,12 @@ function evaluate(opts, R, harnessError, consoleNotes, watchedSeconds) {
     errors: { count: R.errors.length, fatal: !!R.fatal, list: R.errors.slice(0, 50) },
     latency: { source, maxLatency: opts.maxLatency, ...primary,
       programDateTime: opts.kind === 'hls' ? pdt : undefined, player,
-      samples: samples.map(({ atMs, pdtLatency, playerLatency, targetLatency, playbackRate, bufferAhead }) =>
-        ({ atMs, pdtLatency, playerLatency, targetLatency, playbackRate, bufferAhead })) },
+      samples: samples.map(({ atMs, pdtLatency, playerLatency, targetLatency, playbackRate, bufferAhead, glassToGlass }) =>
+        ({ atMs, pdtLatency, playerLatency, targetLatency, playbackRate, bufferAhead,
+          ...(opts.readClock ? { glassToGlass } : {}) })) },
     levels: { available: R.levelList ?? null, seen: levelsSeen.map(({ key, ...l }) => l), videoResolutions: R.resolutions ?? [] },
     frames: R.frames ?? null,
+    ...(opts.readClock ? { glassToGlass } : {}),
     console: consoleNotes,
   };
 }
