@@ -41,6 +41,7 @@ namespace {
 
 constexpr int64_t kSignatureHistoryUs = 3'000'000;
 constexpr int64_t kAlignEveryUs = 500'000;
+constexpr int64_t kFlowingUs = 200'000;  // a picture within this: the feed's video flows
 constexpr size_t kOnSlate = SIZE_MAX;
 
 int64_t msSince(int64_t nowUs, int64_t thenUs) { return thenUs < 0 ? -1 : (nowUs - thenUs) / 1000; }
@@ -259,8 +260,11 @@ struct InputSwitch::Impl {
       return packet >= 0 && now - packet <= int64_t{policy.lossMs} * 1000 ? Fault::Undecodable : Fault::NoSignal;
     }
     if (in.black.lasted(now, policy.blackMs)) return Fault::Black;
-    const bool noAudio = in.lastAudioUs < 0 ? now - in.firstVideoUs >= int64_t{policy.silenceMs} * 1000
-                                            : now - in.lastAudioUs >= int64_t{policy.silenceMs} * 1000;
+    // No audio while the picture flows is silence; both stopping is a loss, told by its own threshold.
+    const bool videoFlowing = now - in.lastVideoUs < kFlowingUs;
+    const bool noAudio =
+        videoFlowing && (in.lastAudioUs < 0 ? now - in.firstVideoUs >= int64_t{policy.silenceMs} * 1000
+                                            : now - in.lastAudioUs >= int64_t{policy.silenceMs} * 1000);
     if (policy.silenceMs > 0 && (noAudio || in.silent.lasted(now, policy.silenceMs))) return Fault::Silence;
     if (in.frozen.lasted(now, policy.freezeMs)) return Fault::Freeze;
     return Fault::None;
@@ -304,7 +308,9 @@ struct InputSwitch::Impl {
         for (size_t i = 0; i < inputs.size(); ++i) {
           Input& in = inputs[i];
           faults[i] = faultOf(in, now);
-          fit[i] = faults[i] == Fault::None && now - in.firstVideoUs >= int64_t{options.settleMs} * 1000;
+          // Leaving the slate, any picture is better: no settling time.
+          const int64_t settleUs = active == kOnSlate ? 0 : int64_t{options.settleMs} * 1000;
+          fit[i] = faults[i] == Fault::None && now - in.firstVideoUs >= settleUs;
           if (!fit[i])
             in.fitSinceUs = -1;
           else if (in.fitSinceUs < 0)
@@ -332,7 +338,7 @@ struct InputSwitch::Impl {
           schedule(0, inputs[0].id + " fit for " + std::to_string(msSince(now, inputs[0].fitSinceUs)) + " ms", true);
         }
       }
-      if (pendingTo != kOnSlate && !fit[pendingTo]) {
+      if (pendingTo != kOnSlate && faults[pendingTo] != Fault::None) {  // settling may go on until the boundary
         log::get("switch")->info("[ch={}] planned switch to {} cancelled: {}", channelId, inputs[pendingTo].id,
                                  why[pendingTo].empty() ? "not settled" : why[pendingTo]);
         pendingTo = kOnSlate;

@@ -94,7 +94,8 @@ struct SwitchOptions {
   int tickMs = 20;
   // Frames of every input kept for replay at a switch, beyond the loss threshold.
   int replayMarginMs = 300;
-  // An input must have delivered frames this long before it may go on air.
+  // An input must have delivered frames this long before it may replace
+  // another input (the slate gives way at once).
   int settleMs = 300;
 };
 

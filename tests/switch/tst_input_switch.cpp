@@ -277,7 +277,7 @@ class TestInputSwitch : public QObject {
     Rig rig(fastPolicy(), 3 * kFrame90k);
     rig.start();
     QVERIFY(rig.waitOnAir("primary", 2000));
-    QTest::qWait(1200);  // alignment established
+    QTest::qWait(2000);  // alignment established (on pictures from 1 s back)
     const auto st = rig.sw->status();
     QVERIFY(st.inputs[1].hasAlignment);
     QVERIFY(st.inputs[1].sameProgramme);
