@@ -53,7 +53,7 @@ struct ContributionInputOptions {
   // Probing budget before the first frame: libavformat's defaults (5 MB, 5 s)
   // cost seconds on a live feed; a stream with SPS/PPS at its start needs little.
   int64_t probeSizeBytes = 200'000;
-  int64_t analyzeDurationUs = 500'000;
+  int64_t analyzeDurationUs = 300'000;
   // A session whose bytes yield no demuxed packet for this long is garbage
   // (probing: 4 probe sizes, at least 1 MB).
   int64_t maxBytesWithoutPacket = 8 << 20;
