@@ -227,8 +227,15 @@ Status ContributionInput::runSession(FrameSink* sink, int64_t connectedAtUs, boo
   AVRational rate = vs->avg_frame_rate.num > 0 ? vs->avg_frame_rate : vs->r_frame_rate;
   if (rate.num <= 0 || rate.den <= 0) rate = videoDecoder->framerate;
   if (options_.frameRateNum > 0 && options_.frameRateDen > 0) {
+    // Frames go on the channel's grid whatever the feed's rate: a faster feed
+    // loses the frames that share a slot, a slower one leaves slots empty.
     const AVRational channel{options_.frameRateNum, options_.frameRateDen};
-    if (rate.num <= 0 || rate.den <= 0 || std::abs(av_q2d(rate) / av_q2d(channel) - 1.0) <= 0.02) rate = channel;
+    if (rate.num > 0 && rate.den > 0 && std::abs(av_q2d(rate) / av_q2d(channel) - 1.0) > 0.02)
+      logger->warn(
+          "[ch={} in={}] the feed runs at {:.3f} fps, the channel at {:.3f}: its frames are placed on the "
+          "channel's frame grid",
+          channelId_, inputId_, av_q2d(rate), av_q2d(channel));
+    rate = channel;
   }
   if (rate.num <= 0 || rate.den <= 0) return Status::error("video frame rate unknown");
   av::CodecContextPtr audioDecoder;

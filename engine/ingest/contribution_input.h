@@ -44,9 +44,10 @@ struct ContributionInputOptions {
   Container container = Container::MpegTs;
   int sampleRate = 48000;
   int channels = 2;
-  // The channel's frame rate. A feed whose own rate is within 2 % of it (FLV
-  // carries millisecond timestamps, and an encoder that sends no frame rate
-  // reads as 1000/33) is placed on the channel's frame grid. 0/0: the feed's.
+  // The channel's frame rate: every feed's frames are placed on its grid (a
+  // faster feed loses the frames that share a slot, a slower one leaves slots
+  // empty; FLV's millisecond timestamps and an encoder that sends no frame
+  // rate, read as 1000/33, land right). 0/0: the feed's own rate.
   int frameRateNum = 0;
   int frameRateDen = 0;
   size_t queueBytes = 4 << 20;  // between the listener's and the demux thread (~6 s at 5 Mb/s)

@@ -35,9 +35,9 @@ void publish(PublisherSink& sink, const QByteArray& bytes) {
 }
 
 struct Rig {
-  Rig() : timeline(180000, 18000) {
+  explicit Rig(ContributionInputOptions options = {}) : timeline(180000, 18000) {
     timeline.begin(nowUtcUs());
-    input = std::make_unique<ContributionInput>("ch", "in", timeline);
+    input = std::make_unique<ContributionInput>("ch", "in", timeline, options);
   }
   ~Rig() { input->stop(); }
   void start() { QVERIFY(input->start(&collector)); }
@@ -165,6 +165,34 @@ class TstBadInput : public QObject {
     QVERIFY(rig.waitSessions(1));
     QVERIFY(rig.collector.videoCount() >= 55);
     for (const auto& f : rig.collector.frames()) QVERIFY(f.video);
+  }
+
+  // A feed at another rate than the channel's lands on the channel's frame grid.
+  void otherFrameRatesLandOnTheChannelGrid_data() {
+    QTest::addColumn<int>("fps");
+    QTest::newRow("25 fps") << 25;
+    QTest::newRow("60 fps") << 60;
+  }
+  void otherFrameRatesLandOnTheChannelGrid() {
+    QFETCH(int, fps);
+    ContributionInputOptions options;
+    options.frameRateNum = 30;
+    options.frameRateDen = 1;
+    Rig rig(options);
+    rig.start();
+    test::TestMedia m = ts();
+    m.fps = fps;
+    publish(*rig.input->publisherSink(), make(QString("fps%1.ts").arg(fps), m));
+    QVERIFY(rig.waitSessions(1));
+    const int64_t start = rig.timeline.segmentStart90k(0);
+    int video = 0;
+    for (const auto& f : rig.collector.frames())
+      if (f.video) {
+        QVERIFY2((f.pts - start) % 3000 == 0, qPrintable(QString::number(f.pts)));
+        ++video;
+      }
+    QVERIFY2(video >= std::min(fps, 30) * 2 - 5, qPrintable(QString::number(video)));  // 2 s of the slower rate
+    rig.checkRising();
   }
 
   void codecChangeMidStreamNeverCrashes() {
