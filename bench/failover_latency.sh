@@ -11,7 +11,9 @@
 # 1 s, at a segment boundary). Per failover it records the time from the
 # primary's last decoded frame to the switch (vigild's own "no video for N ms")
 # and the frames replayed from the backup (frames the primary did not deliver,
-# so none was lost). Prints min / p50 / p90 / max. Loopback only; builds nothing.
+# so none was lost), and how long the pictures paused before the backup, the
+# same programme, bridged the primary's gap (vigild's "silent for N ms:
+# bridging"). Prints min / p50 / p90 / max. Loopback only; builds nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build="$here/../build/release" failovers=20 loss=500 out=""
@@ -78,16 +80,18 @@ ffmpeg -hide_banner -loglevel error -re -f lavfi -i testsrc2=size=640x360:rate=3
   "[f=mpegts:onfail=ignore]udp://127.0.0.1:$udp_port?pkt_size=1316|[f=mpegts:onfail=ignore]srt://127.0.0.1:$srt_port?streamid=live1/backup&latency=120" \
   >"$work/encoder.log" 2>&1 &
 pids+=($!)
-wait_log "> primary:" 1 20
 sleep 3
 
+count() { grep -cE "$1" "$log" || true; }
+wait_log "-> primary:" 1 20  # the primary on air (from the slate, or back from the backup)
 for ((i = 1; i <= failovers; i++)); do
+  fails=$(count "primary -> backup"); returns=$(count "backup -> primary")
   kill -9 "$relay_pid"
   wait "$relay_pid" 2>/dev/null || true
-  wait_log "primary -> backup" "$i" 10
+  wait_log "primary -> backup" $((fails + 1)) 10
   sleep 1
   start_relay
-  wait_log "backup -> primary" "$i" 20
+  wait_log "backup -> primary" $((returns + 1)) 20
   sleep 1
 done
 
@@ -100,6 +104,9 @@ def q(v, p):
     v = sorted(v); return v[min(len(v) - 1, int(round(p * (len(v) - 1))))]
 print(f"failovers: {len(ms)} (loss threshold {loss} ms)")
 print(f"primary's last frame -> backup on air, ms: min {min(ms)}  p50 {q(ms, .5)}  p90 {q(ms, .9)}  max {max(ms)}")
+bridged = [int(m) for m in re.findall(r"primary silent for (\d+) ms: bridging with backup", log)]
+if bridged:
+    print(f"pictures paused before the backup bridged the gap, ms: min {min(bridged)}  p50 {q(bridged, .5)}  p90 {q(bridged, .9)}  max {max(bridged)}  ({len(bridged)} bridges)")
 if replayed:
     print(f"frames replayed from the backup per failover: min {min(replayed)}  p50 {q(replayed, .5)}  max {max(replayed)}")
 print(f"returns to the primary: {len(re.findall(r'backup -> primary', log))}")

@@ -41,7 +41,8 @@ namespace {
 
 constexpr int64_t kSignatureHistoryUs = 3'000'000;
 constexpr int64_t kAlignEveryUs = 500'000;
-constexpr int64_t kFlowingUs = 200'000;  // a picture within this: the feed's video flows
+constexpr int64_t kFlowingUs = 200'000;      // a picture within this: the feed's video flows
+constexpr int64_t kBridgeAfterUs = 120'000;  // the input on air late by this: bridge with the same programme
 constexpr size_t kOnSlate = SIZE_MAX;
 
 int64_t msSince(int64_t nowUs, int64_t thenUs) { return thenUs < 0 ? -1 : (nowUs - thenUs) / 1000; }
@@ -142,7 +143,11 @@ struct InputSwitch::Impl {
     std::vector<SwitchEvent> fired;
     {
       std::lock_guard emit(emitMutex);
-      if (active == i) emitVideo(i, f);  // may make a planned switch
+      if (active == i) {
+        emitVideo(i, f);  // may make a planned switch
+      } else if (bridge == i) {
+        emitVideo(i, f);
+      }
       fired.swap(events);
     }
     fire(fired);
@@ -170,7 +175,7 @@ struct InputSwitch::Impl {
       while (in.audioRing.front()->pts < f->pts - replayWindow90k()) in.audioRing.pop_front();
     }
     std::lock_guard emit(emitMutex);
-    if (active == i) emitAudio(i, f);
+    if (active == i || bridge == i) emitAudio(i, f);
   }
 
   // --- emission (emitMutex held) ---
@@ -188,6 +193,10 @@ struct InputSwitch::Impl {
 
   void emitVideo(size_t i, const AVFrame* f) {
     const int64_t out = f->pts - offsets[i];
+    if (i == active && bridge != kOnSlate && out > lastVideoOut) {
+      log::get("switch")->info("[ch={}] {} back: bridge with {} ended", channelId, inputs[i].id, inputs[bridge].id);
+      bridge = kOnSlate;  // caught up: its own pictures again
+    }
     if (pendingTo != kOnSlate && out >= pendingAt) {
       // A planned switch: the old input's frames end at the boundary.
       switchTo(pendingTo, std::string(pendingReason), pendingAutomatic, pendingAt);
@@ -232,6 +241,8 @@ struct InputSwitch::Impl {
     if (to == from) return;
     pendingTo = kOnSlate;
     if (at90k == INT64_MIN) at90k = lastVideoOut == INT64_MIN ? 0 : lastVideoOut + 1;
+    if (bridge == to) at90k = std::min(at90k, bridgedFrom90k);  // on air since the bridge began
+    bridge = kOnSlate;
     if (to != kOnSlate) {
       // Same programme as what is on air: keep its pictures where they were.
       std::optional<Alignment> a;
@@ -328,6 +339,11 @@ struct InputSwitch::Impl {
       };
       if (active == kOnSlate) {
         if (const size_t to = firstFit(kOnSlate); to != kOnSlate) switchTo(to, inputs[to].id + " fit", true);
+      } else if (faults[active] == Fault::None && bridge == kOnSlate && pendingTo == kOnSlate) {
+        maybeBridge(now);
+      }
+      if (active == kOnSlate) {
+        // (the slate is played below)
       } else if (faults[active] != Fault::None) {
         const size_t to = firstFit(active);
         const bool noPicture = faults[active] == Fault::NoSignal || faults[active] == Fault::Undecodable;
@@ -357,6 +373,32 @@ struct InputSwitch::Impl {
       fired.swap(events);
     }
     fire(fired);
+  }
+
+  // emitMutex held. The input on air has delivered nothing for a few frame
+  // times: if another input carries the same programme, its pictures after
+  // the last one on air go on air now, mapped by the alignment, while the
+  // loss threshold runs. Whichever delivers a slot first fills it (the
+  // pictures are the same), so a failover between identical feeds shows no
+  // pause at all, not even at the origin.
+  void maybeBridge(int64_t now) {
+    {
+      std::lock_guard lock(stateMutex);
+      const Input& on = inputs[active];
+      if (on.lastVideoUs < 0 || now - on.lastVideoUs < kBridgeAfterUs || alignedTo != active) return;
+      for (size_t i = 0; i < inputs.size() && bridge == kOnSlate; ++i) {
+        const Input& in = inputs[i];
+        if (i == active || !in.alignment || !in.alignment->sameProgramme || in.lastVideoUs < 0 ||
+            now - in.lastVideoUs >= kFlowingUs)
+          continue;
+        bridge = i;
+        bridgedFrom90k = lastVideoOut + 1;
+        offsets[i] = offsets[active] + in.alignment->delta90k;
+        log::get("switch")->info("[ch={}] {} silent for {} ms: bridging with {} (same programme)", channelId, on.id,
+                                 (now - on.lastVideoUs) / 1000, in.id);
+      }
+    }
+    if (bridge != kOnSlate) framesReplayed += replay(bridge);
   }
 
   // emitMutex held: a planned switch at the next segment boundary.
@@ -411,6 +453,8 @@ struct InputSwitch::Impl {
   AudioSplicer splicer;
   av::FramePtr slate;
   size_t pendingTo = kOnSlate;  // a planned switch (kOnSlate: none)
+  size_t bridge = kOnSlate;     // an input of the same programme filling a gap of the one on air
+  int64_t bridgedFrom90k = 0;
   int64_t pendingAt = 0;
   std::string pendingReason;
   bool pendingAutomatic = true;
