@@ -384,9 +384,13 @@ class TstOriginLive : public QObject {
         kWaiters);
     // Wait until all are held by the origin (the gauge says so).
     QTRY_COMPARE_WITH_TIMEOUT(metricValue(held(), "vigil_http_held_requests"), double(kWaiters), 5000);
+    const double releasesBefore = metricValue(held(), "vigil_http_held_release_seconds_count");
     const auto publishedAt = Clock::now();
     publishNext();
     clients.join();
+    // The server's own measure of that fan-out: one more publication whose
+    // held replies were all written.
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(held(), "vigil_http_held_release_seconds_count"), releasesBefore + 1, 2000);
     std::set<std::string> bodies;
     double worstMs = 0;
     for (const auto& a : clients.answers) {
