@@ -39,7 +39,7 @@ HttpSession::HttpSession(tcp::socket socket, SessionContext& ctx)
       deadline_(socket_.get_executor(), shortestTimeout(ctx.limits)),
       buffer_(ctx.limits.maxHeaderBytes * static_cast<std::size_t>(std::max(1, ctx.limits.maxPipelinedRequests))),
       ctx_(ctx) {
-  // For writeNowOrLater(): a send that would block must return, not wait.
+  // For write(): a send that would block must return, not wait.
   boost::system::error_code ec;
   socket_.non_blocking(true, ec);
 }
@@ -141,21 +141,6 @@ awaitable<void> HttpSession::run() {
   socket_.close(ec);
 }
 
-awaitable<bool> HttpSession::writeNowOrLater(const std::array<asio::const_buffer, 3>& buffers) {
-  // A reply usually fits in the socket's send buffer: one non-blocking send
-  // then, and no asynchronous operation (its allocation, its completion
-  // queued behind every other ready handler of this thread). What the kernel
-  // did not take is written asynchronously.
-  boost::system::error_code ec;
-  const std::size_t sent = socket_.write_some(buffers, ec);
-  if (!ec && sent == asio::buffer_size(buffers)) co_return true;
-  if (ec && ec != asio::error::would_block) co_return false;
-  beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(buffers);
-  rest.consume(sent);
-  co_await asio::async_write(socket_, rest, asio::redirect_error(asio::use_awaitable, ec));
-  co_return !ec;
-}
-
 awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {
   boost::system::error_code ec;
   deadline_.expiresAfter(ctx_.limits.writeTimeout);
@@ -167,7 +152,17 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
     const std::array<asio::const_buffer, 3> buffers{
         asio::buffer(*headBytes), asio::buffer(*date),
         head ? asio::const_buffer() : asio::buffer(reply.body->data(), reply.body->size())};
-    co_return co_await writeNowOrLater(buffers);
+    // A reply usually fits in the socket's send buffer: one non-blocking
+    // send then, and no asynchronous operation (its allocation, its
+    // completion queued behind every other ready handler of this thread).
+    // What the kernel did not take is written asynchronously.
+    const std::size_t sent = socket_.write_some(buffers, ec);
+    if (!ec && sent == asio::buffer_size(buffers)) co_return true;
+    if (ec && ec != asio::error::would_block) co_return false;
+    beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(buffers);
+    rest.consume(sent);
+    co_await asio::async_write(socket_, rest, asio::redirect_error(asio::use_awaitable, ec));
+    co_return !ec;
   }
 
   Response res;

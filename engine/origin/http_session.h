@@ -45,7 +45,6 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   awaitable<void> run();
   awaitable<bool> write(const Reply& reply, bool head, bool keepAlive);
-  awaitable<bool> writeNowOrLater(const std::array<asio::const_buffer, 3>& buffers);
 
   tcp::socket socket_;
   SessionDeadline deadline_;  // every read and write timeout, one timer

@@ -159,15 +159,6 @@ bool Router::etagMatches(std::string_view ifNoneMatch, std::string_view etag) {
   return false;
 }
 
-// g++ 12 flags the coroutine frame's release here (-Wmismatched-new-delete)
-// once Asio's frame recycling is inlined: Asio allocates frames with ::operator
-// new and frees them through awaitable_frame_base's operator delete, which
-// hands them back to the same recycler. A false positive; silenced for this
-// function only.
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic push
-#pragma GCC diagnostic ignored "-Wmismatched-new-delete"
-#endif
 awaitable<Reply> Router::handle(const RequestView& req) {
   TargetView local;
   TargetView& target = req.scratch ? *req.scratch : local;
@@ -207,9 +198,6 @@ awaitable<Reply> Router::handle(const RequestView& req) {
   }
   co_return reply;
 }
-#if defined(__GNUC__) && !defined(__clang__)
-#pragma GCC diagnostic pop
-#endif
 
 Reply Router::serviceReply(std::string_view path) const {
   Reply r;
