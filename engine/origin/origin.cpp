@@ -51,11 +51,13 @@ struct Origin::Impl final : package::PublishObserver {
   void track(const std::shared_ptr<HttpSession>& s);
 
   OriginConfig config;
+  // Before the IO contexts and the registry: a held reply's release reports
+  // to it when dropped, wherever that happens.
+  OriginMetrics metrics;
   std::vector<std::unique_ptr<asio::io_context>> iocs;
   tcp::acceptor acceptor;       // used by the accept loop only, on iocs[0]
   std::size_t nextContext = 0;  // accept loop only: round-robin over iocs
   ChannelRegistry channels;
-  OriginMetrics metrics;  // before waits, which reports to it
   WaitRegistry waits;
   StaticAssets assets;
   Router router;
