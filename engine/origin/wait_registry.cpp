@@ -21,9 +21,8 @@ void WaitRegistry::releaseLocked(WaiterList& list, Outcome outcome, const HeldRe
     w.outcome = outcome;
     w.release = release;
     --count_;
-    const asio::any_io_executor& ex = w.timer.get_executor();
-    auto batch = std::find_if(batches.begin(), batches.end(), [&](const Batch& b) { return b.executor == ex; });
-    if (batch == batches.end()) batch = batches.insert(batches.end(), Batch{ex, {}});
+    auto batch = std::find_if(batches.begin(), batches.end(), [&](const Batch& b) { return b.executor == w.executor; });
+    if (batch == batches.end()) batch = batches.insert(batches.end(), Batch{w.executor, {}});
     batch->waiters.push_back(&w);
   }
 }

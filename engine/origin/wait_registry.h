@@ -71,7 +71,8 @@ class WaitRegistry {
   // second step, so a waiter unlinked by a publication returns only once it
   // is woken, even if its deadline passes in between.
   struct Waiter : boost::intrusive::list_base_hook<> {
-    explicit Waiter(const asio::any_io_executor& ex) : timer(ex) {}
+    explicit Waiter(const asio::any_io_executor& ex) : executor(ex), timer(ex) {}
+    asio::any_io_executor executor;  // the waiter's own (timer.get_executor() would copy it)
     asio::steady_timer timer;
     bool listed = false;  // guarded by mutex_: in a bucket's list
     // Set with listed = false, under mutex_, before the batch is posted: the
