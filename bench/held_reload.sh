@@ -73,11 +73,18 @@ echo "origin_bench_server --live on 127.0.0.1:$port ($threads io thread(s)); $co
 limit=$((30 + rounds * 5))
 status=0
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$server_pid/stat"; }
+# The server's own share: publication -> last held reply written, a histogram
+# in /metrics (vigil_http_held_release_seconds); read before and after the run.
+release_metrics() {
+  curl -fsS --max-time 5 "http://127.0.0.1:$port/metrics" | sed -n 's/^vigil_http_held_release_seconds_//p' || true
+}
+release0=$(release_metrics)
 ticks0=$(cpu_ticks)
 timeout --signal=TERM --kill-after=5 "$limit" \
   "$client" --port "$port" --publish-log "$work/server.out" --connections "$connections" --rounds "$rounds" \
   >"$work/client.out" 2>"$work/client.err" || status=$?
 ticks1=$(cpu_ticks)
+release1=$(release_metrics)
 cat "$work/client.err" >&2
 cat "$work/client.out"
 # Includes connection set-up and the idle publishing between rounds (small).
@@ -85,6 +92,32 @@ hz=$(getconf CLK_TCK)
 printf "server CPU during the client run: %.2f s, %.1f ms per round (%d rounds incl. warm-up: parse %d requests, hold, answer)\n" \
   "$(echo "($ticks1 - $ticks0) / $hz" | bc -l)" "$(echo "($ticks1 - $ticks0) * 1000 / $hz / ($rounds + 1)" | bc -l)" \
   "$((rounds + 1))" "$connections"
+# Bucket bounds: the p50/p99 printed are the upper bounds of the buckets they fall in.
+awk -v before="$release0" -v after="$release1" '
+  function load(text, into,   n, lines, i, f) {
+    n = split(text, lines, "\n")
+    for (i = 1; i <= n; i++) { split(lines[i], f, " "); if (f[1] != "") into[f[1]] = f[2] }
+  }
+  function bound(q,   i, want) {
+    want = q * count
+    for (i = 1; i <= nb; i++) if (cum[i] >= want) return les[i]
+    return "+Inf"
+  }
+  BEGIN {
+    load(before, b); load(after, a)
+    count = a["count"] - b["count"]
+    if (count <= 0) { print "server side: no held release recorded"; exit }
+    for (k in a) if (k ~ /^bucket\{le="/) {
+      le = k; sub(/^bucket\{le="/, "", le); sub(/"\}$/, "", le)
+      if (le != "+Inf") { les[++nb] = le + 0; keys[nb] = k }
+    }
+    for (i = 1; i <= nb; i++) for (j = i + 1; j <= nb; j++) if (les[j] < les[i]) {
+      t = les[i]; les[i] = les[j]; les[j] = t; t = keys[i]; keys[i] = keys[j]; keys[j] = t
+    }
+    for (i = 1; i <= nb; i++) cum[i] = a[keys[i]] - b[keys[i]]
+    printf "server side, publication -> last held reply written (%d publications): mean %.2f ms, p50 <= %s ms, p99 <= %s ms\n",
+      count, (a["sum"] - b["sum"]) * 1000 / count, bound(0.5) * 1000, bound(0.99) * 1000
+  }'
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"
 [[ -n $out ]] && cp "$work/client.out" "$out"
 if ! kill -0 "$server_pid" 2>/dev/null; then

@@ -38,7 +38,11 @@ HttpSession::HttpSession(tcp::socket socket, SessionContext& ctx)
     : socket_(std::move(socket)),
       deadline_(socket_.get_executor(), shortestTimeout(ctx.limits)),
       buffer_(ctx.limits.maxHeaderBytes * static_cast<std::size_t>(std::max(1, ctx.limits.maxPipelinedRequests))),
-      ctx_(ctx) {}
+      ctx_(ctx) {
+  // For write(): a send that would block must return, not wait.
+  boost::system::error_code ec;
+  socket_.non_blocking(true, ec);
+}
 
 HttpSession::~HttpSession() = default;
 
@@ -122,6 +126,12 @@ awaitable<void> HttpSession::run() {
       ctx_.metrics.countRequest(reply.kind, reply.status);
       const bool again = keepAlive && !ctx_.stopping.load();
       if (!co_await write(reply, head, again) || !again) break;
+      if (reply.heldRelease) {
+        reply.heldRelease.reset();  // written: this request's part of the release is done
+        // A publication released this request with many others on this
+        // thread: let them be answered before this connection reads on.
+        co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+      }
     }
   } catch (const std::exception& e) {
     log::get("origin")->warn("connection aborted: {}", e.what());
@@ -142,7 +152,16 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
     const std::array<asio::const_buffer, 3> buffers{
         asio::buffer(*headBytes), asio::buffer(*date),
         head ? asio::const_buffer() : asio::buffer(reply.body->data(), reply.body->size())};
-    co_await asio::async_write(socket_, buffers, asio::redirect_error(asio::use_awaitable, ec));
+    // A reply usually fits in the socket's send buffer: one non-blocking
+    // send then, and no asynchronous operation (its allocation, its
+    // completion queued behind every other ready handler of this thread).
+    // What the kernel did not take is written asynchronously.
+    const std::size_t sent = socket_.write_some(buffers, ec);
+    if (!ec && sent == asio::buffer_size(buffers)) co_return true;
+    if (ec && ec != asio::error::would_block) co_return false;
+    beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(buffers);
+    rest.consume(sent);
+    co_await asio::async_write(socket_, rest, asio::redirect_error(asio::use_awaitable, ec));
     co_return !ec;
   }
 

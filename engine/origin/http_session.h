@@ -2,7 +2,8 @@
 // with Beast's parser (a timeout on every read and write), handing them to
 // the Router in order, and writing each Reply as one gathered write (headers
 // and the packager's shared bytes, no copy). A 200 of an object is written
-// with its pre-serialized head (response_head.h); other replies through
+// with its pre-serialized head (response_head.h), at once with a
+// non-blocking send when the socket takes it all; other replies through
 // Beast's serializer.
 #pragma once
 

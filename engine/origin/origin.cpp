@@ -23,15 +23,18 @@ struct Origin::Impl final : package::PublishObserver {
       : config(std::move(c)),
         iocs(makeContexts(std::max(1, config.ioThreads))),
         acceptor(iocs.front()->get_executor()),
+        waits(metrics),
         router(channels, waits, metrics, assets,
                TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
         sessionContext{router, metrics, config.limits, stopping} {}
 
-  // PublishObserver: on a pipeline thread; hand the wake-up to the IO threads.
+  // PublishObserver: on a pipeline thread. The registry picks the due
+  // waiters here and posts one batch to each IO thread holding some, so the
+  // wake-up reaches every IO thread at once, not through a first hop to one.
   void onPublished(const std::string& channelId, const std::string& renditionId,
                    package::PlaylistPosition pos) override {
     if (stopping.load(std::memory_order_relaxed)) return;  // nobody is held any more
-    asio::post(*iocs.front(), [this, channelId, renditionId, pos] { waits.notify(channelId, renditionId, pos); });
+    waits.notify(channelId, renditionId, pos);
   }
 
   // One io_context per IO thread, each run by its thread alone: a connection
@@ -48,12 +51,14 @@ struct Origin::Impl final : package::PublishObserver {
   void track(const std::shared_ptr<HttpSession>& s);
 
   OriginConfig config;
+  // Before the IO contexts and the registry: a held reply's release reports
+  // to it when dropped, wherever that happens.
+  OriginMetrics metrics;
   std::vector<std::unique_ptr<asio::io_context>> iocs;
   tcp::acceptor acceptor;       // used by the accept loop only, on iocs[0]
   std::size_t nextContext = 0;  // accept loop only: round-robin over iocs
   ChannelRegistry channels;
   WaitRegistry waits;
-  OriginMetrics metrics;
   StaticAssets assets;
   Router router;
   std::atomic<bool> stopping{false};

@@ -48,6 +48,18 @@ void OriginMetrics::observeBlockingWait(double seconds) {
   waitSumMicros_.fetch_add(static_cast<uint64_t>(std::llround(seconds * 1e6)), std::memory_order_relaxed);
 }
 
+void OriginMetrics::observeHeldRelease(double seconds) {
+  std::size_t i = 0;
+  while (i < kReleaseBuckets.size() && seconds > kReleaseBuckets[i]) ++i;
+  releaseBuckets_[i].fetch_add(1, std::memory_order_relaxed);
+  releaseCount_.fetch_add(1, std::memory_order_relaxed);
+  releaseSumMicros_.fetch_add(static_cast<uint64_t>(std::llround(seconds * 1e6)), std::memory_order_relaxed);
+}
+
+HeldReleaseRound::~HeldReleaseRound() {
+  metrics_.observeHeldRelease(std::chrono::duration<double>(std::chrono::steady_clock::now() - publishedAt_).count());
+}
+
 std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::ChannelPackager>>& channels,
                                   int64_t nowUtcUs) const {
   std::string out;
@@ -107,6 +119,23 @@ std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::Cha
           static_cast<double>(waitSumMicros_.load(std::memory_order_relaxed)) / 1e6);
   appendf(out, "vigil_http_blocking_wait_seconds_count %llu\n",
           static_cast<unsigned long long>(waitCount_.load(std::memory_order_relaxed)));
+  out +=
+      "# HELP vigil_http_held_release_seconds From a publication to the last reply written of the held requests "
+      "it released.\n"
+      "# TYPE vigil_http_held_release_seconds histogram\n";
+  cumulative = 0;
+  for (std::size_t i = 0; i < kReleaseBuckets.size(); ++i) {
+    cumulative += releaseBuckets_[i].load(std::memory_order_relaxed);
+    appendf(out, "vigil_http_held_release_seconds_bucket{le=\"%g\"} %llu\n", kReleaseBuckets[i],
+            static_cast<unsigned long long>(cumulative));
+  }
+  cumulative += releaseBuckets_[kReleaseBuckets.size()].load(std::memory_order_relaxed);
+  appendf(out, "vigil_http_held_release_seconds_bucket{le=\"+Inf\"} %llu\n",
+          static_cast<unsigned long long>(cumulative));
+  appendf(out, "vigil_http_held_release_seconds_sum %.6f\n",
+          static_cast<double>(releaseSumMicros_.load(std::memory_order_relaxed)) / 1e6);
+  appendf(out, "vigil_http_held_release_seconds_count %llu\n",
+          static_cast<unsigned long long>(releaseCount_.load(std::memory_order_relaxed)));
   {
     std::lock_guard lock(externalMutex_);
     if (external_) out += external_();

@@ -302,18 +302,24 @@ awaitable<Reply> Router::serveMediaPlaylist(const std::shared_ptr<package::Chann
   // One reference fits std::function's inline buffer; the lambda's own
   // captures would not (an allocation per held request).
   const std::function<bool()> ready = [&satisfied] { return satisfied(); };
+  HeldRelease release;
   for (;;) {
-    const auto outcome = co_await waits_.wait(p->channelId(), rendition, wakeAt, deadline, ready);
+    auto wake = co_await waits_.wait(p->channelId(), rendition, wakeAt, deadline, ready);
     if (satisfied()) {
       ok = true;
+      release = std::move(wake.release);
       break;
     }
-    if (outcome != WaitRegistry::Outcome::Woken || Clock::now() >= deadline) break;
+    if (wake.outcome != WaitRegistry::Outcome::Woken || Clock::now() >= deadline) break;
     if (channels_.find(p->channelId()) != p) break;  // channel removed while held
   }
   metrics_.heldEnd();
   metrics_.observeBlockingWait(std::chrono::duration<double>(Clock::now() - start).count());
-  if (ok) co_return answer();
+  if (ok) {
+    Reply r = answer();
+    r.heldRelease = std::move(release);
+    co_return r;
+  }
   // 6.2.5.2: not available after three target durations -> 503.
   Reply r = errorReply(503, ObjectKind::MediaPlaylist);
   r.retryAfterSeconds = 1;
@@ -333,6 +339,7 @@ awaitable<Reply> Router::serveMedia(const std::shared_ptr<package::ChannelPackag
     }
   };
   package::ObjectLookup found = lookup();
+  HeldRelease release;
   if (found.availability == Availability::Pending && obj.kind != Kind::Init) {
     // A preload-hinted part, or a DASH segment asked for a little early: hold
     // it until published (rfc8216bis 6.2.6), within three target durations.
@@ -346,8 +353,12 @@ awaitable<Reply> Router::serveMedia(const std::shared_ptr<package::ChannelPackag
     metrics_.heldBegin();
     const std::function<bool()> ready = [&settled] { return settled(); };
     for (;;) {
-      const auto outcome = co_await waits_.wait(p->channelId(), obj.rendition, wakeAt, deadline, ready);
-      if (settled() || outcome != WaitRegistry::Outcome::Woken || Clock::now() >= deadline) break;
+      auto wake = co_await waits_.wait(p->channelId(), obj.rendition, wakeAt, deadline, ready);
+      if (settled()) {
+        release = std::move(wake.release);
+        break;
+      }
+      if (wake.outcome != WaitRegistry::Outcome::Woken || Clock::now() >= deadline) break;
       if (channels_.find(p->channelId()) != p) break;
     }
     metrics_.heldEnd();
@@ -361,6 +372,7 @@ awaitable<Reply> Router::serveMedia(const std::shared_ptr<package::ChannelPackag
   r.contentType = track == TrackKind::Audio ? kTypeAudio : kTypeVideo;
   r.etag = obj.kind == Kind::Init ? contentEtag(found.bytes) : positionEtag(obj, found.bytes->size());
   r.body = std::move(found.bytes);
+  r.heldRelease = std::move(release);
   co_return r;
 }
 

@@ -14,6 +14,7 @@
 #include "core/media_types.h"
 #include "origin/asio.h"
 #include "origin/cache_policy.h"
+#include "origin/origin_metrics.h"
 #include "origin/request_target.h"
 #include "origin/static_assets.h"
 #include "package/uri_layout.h"
@@ -75,6 +76,9 @@ struct Reply {
   bool allowHeader = false;      // 405 and OPTIONS: send Allow
   bool preflight = false;        // OPTIONS: send the CORS preflight headers
   int retryAfterSeconds = 0;     // 503 of a blocking reload that timed out
+  // A held request answered because of a publication: released once the
+  // reply is written (see HeldReleaseRound).
+  HeldRelease heldRelease;
 };
 
 struct RequestView {

@@ -1,6 +1,6 @@
 #include "origin/wait_registry.h"
 
-#include <vector>
+#include <algorithm>
 
 namespace vigil::origin {
 
@@ -12,112 +12,121 @@ std::string WaitRegistry::keyOf(const std::string& channelId, const std::string&
   return key;
 }
 
-void WaitRegistry::wake(const std::shared_ptr<Waiter>& w) {
-  // The timer belongs to the waiter's IO thread (one io_context each). Already
-  // on it, as for every waiter with one IO thread: cancel at once, sparing a
-  // thousand waiters a hop each through the queue. Else cancel it there; the
-  // shared_ptr keeps the timer alive even if the waiter timed out meanwhile.
-  // target() points into the executor object: keep it alive while in use.
-  const asio::any_io_executor ex = w->timer.get_executor();
-  const auto* home = ex.target<asio::io_context::executor_type>();
-  if (home && home->running_in_this_thread()) {
-    w->timer.cancel();
-    return;
+void WaitRegistry::releaseLocked(WaiterList& list, Outcome outcome, const HeldRelease& release,
+                                 std::vector<Batch>& batches) {
+  while (!list.empty()) {
+    Waiter& w = list.front();
+    list.pop_front();
+    w.listed = false;
+    w.outcome = outcome;
+    w.release = release;
+    --count_;
+    auto batch = std::find_if(batches.begin(), batches.end(), [&](const Batch& b) { return b.executor == w.executor; });
+    if (batch == batches.end()) batch = batches.insert(batches.end(), Batch{w.executor, {}});
+    batch->waiters.push_back(&w);
   }
-  asio::post(w->timer.get_executor(), [w] { w->timer.cancel(); });
 }
 
-awaitable<WaitRegistry::Outcome> WaitRegistry::wait(const std::string& channelId, const std::string& renditionId,
-                                                    package::PlaylistPosition wakeAt,
-                                                    std::chrono::steady_clock::time_point deadline,
-                                                    const std::function<bool()>& ready) {
-  auto w = std::make_shared<Waiter>(co_await asio::this_coro::executor);
-  w->timer.expires_at(deadline);
+void WaitRegistry::post(std::vector<Batch>& batches) {
+  for (Batch& b : batches) {
+    asio::post(b.executor, [waiters = std::move(b.waiters)] {
+      for (Waiter* w : waiters) {
+        w->woken = true;
+        w->timer.cancel();
+      }
+    });
+  }
+}
+
+awaitable<WaitRegistry::Wake> WaitRegistry::wait(const std::string& channelId, const std::string& renditionId,
+                                                 package::PlaylistPosition wakeAt,
+                                                 std::chrono::steady_clock::time_point deadline,
+                                                 const std::function<bool()>& ready) {
+  Waiter w(co_await asio::this_coro::executor);
+  w.timer.expires_at(deadline);
   const std::string key = keyOf(channelId, renditionId);
+  const Key position{wakeAt.msn, wakeAt.part};
   {
     std::lock_guard lock(mutex_);
-    if (shutdown_) co_return Outcome::Shutdown;
-    Bucket& bucket = buckets_[key];
-    w->where = bucket.emplace(Key{wakeAt.msn, wakeAt.part}, w);
-    w->registered = true;
+    if (shutdown_) co_return Wake{Outcome::Shutdown, nullptr};
+    buckets_[key][position].push_back(w);
+    w.listed = true;
     ++count_;
   }
-  boost::system::error_code ec = asio::error::operation_aborted;
   // Registered first, checked second: either this check sees the publish, or
   // the publish's notify() sees this waiter.
-  if (!ready()) co_await w->timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-  bool stopped = false;
-  {
-    std::lock_guard lock(mutex_);
-    stopped = shutdown_;
-    if (w->registered) {  // timed out: still listed
-      auto it = buckets_.find(key);
-      if (it != buckets_.end()) {
-        it->second.erase(w->where);
-        if (it->second.empty()) buckets_.erase(it);
-      }
-      w->registered = false;
-      --count_;
+  bool due = ready();
+  for (;;) {
+    if (!due) {
+      boost::system::error_code ec;
+      co_await w.timer.async_wait(asio::redirect_error(asio::use_awaitable, ec));
     }
+    // The usual case, released by a publication: no lock to take (a
+    // thousand waiters woken at once would all contend for it).
+    if (w.woken) co_return Wake{w.outcome, std::move(w.release)};
+    std::lock_guard lock(mutex_);
+    if (w.listed) {  // not released: ready at once, or the deadline passed
+      auto bucket = buckets_.find(key);
+      auto list = bucket->second.find(position);
+      list->second.erase(list->second.iterator_to(w));
+      if (list->second.empty()) bucket->second.erase(list);
+      if (bucket->second.empty()) buckets_.erase(bucket);
+      w.listed = false;
+      --count_;
+      co_return Wake{due ? Outcome::Woken : Outcome::TimedOut, nullptr};
+    }
+    // Released, but the wake-up is still on its way to this thread (the
+    // deadline passed meanwhile): wait for it, it does not take long.
+    due = false;
+    w.timer.expires_at(std::chrono::steady_clock::time_point::max());
   }
-  if (stopped) co_return Outcome::Shutdown;
-  co_return ec == asio::error::operation_aborted ? Outcome::Woken : Outcome::TimedOut;
 }
 
 void WaitRegistry::notify(const std::string& channelId, const std::string& renditionId, package::PlaylistPosition pos) {
-  std::vector<std::shared_ptr<Waiter>> due;
+  std::vector<Batch> batches;
   {
     std::lock_guard lock(mutex_);
     auto it = buckets_.find(keyOf(channelId, renditionId));
     if (it == buckets_.end()) return;
     Bucket& bucket = it->second;
     const auto end = bucket.upper_bound(Key{pos.msn, pos.part});
-    for (auto w = bucket.begin(); w != end; ++w) {
-      w->second->registered = false;
-      due.push_back(std::move(w->second));
-    }
+    if (bucket.begin() == end) return;
+    // Taken here, on the publishing thread, right after the part became visible.
+    const auto release = std::make_shared<HeldReleaseRound>(metrics_, std::chrono::steady_clock::now());
+    for (auto list = bucket.begin(); list != end; ++list) releaseLocked(list->second, Outcome::Woken, release, batches);
     bucket.erase(bucket.begin(), end);
-    count_ -= due.size();
     if (bucket.empty()) buckets_.erase(it);
   }
-  for (const auto& w : due) wake(w);
+  post(batches);
 }
 
 void WaitRegistry::notifyChannel(const std::string& channelId) {
-  std::vector<std::shared_ptr<Waiter>> due;
+  std::vector<Batch> batches;
   {
     std::lock_guard lock(mutex_);
     const std::string prefix = channelId + "/";
     for (auto it = buckets_.begin(); it != buckets_.end();) {
       if (it->first.compare(0, prefix.size(), prefix) == 0) {
-        for (auto& [k, w] : it->second) {
-          w->registered = false;
-          due.push_back(std::move(w));
-        }
-        count_ -= it->second.size();
+        for (auto& [position, list] : it->second) releaseLocked(list, Outcome::Woken, nullptr, batches);
         it = buckets_.erase(it);
       } else {
         ++it;
       }
     }
   }
-  for (const auto& w : due) wake(w);
+  post(batches);
 }
 
 void WaitRegistry::shutdown() {
-  std::vector<std::shared_ptr<Waiter>> due;
+  std::vector<Batch> batches;
   {
     std::lock_guard lock(mutex_);
     shutdown_ = true;
     for (auto& [key, bucket] : buckets_)
-      for (auto& [k, w] : bucket) {
-        w->registered = false;
-        due.push_back(std::move(w));
-      }
+      for (auto& [position, list] : bucket) releaseLocked(list, Outcome::Shutdown, nullptr, batches);
     buckets_.clear();
-    count_ = 0;
   }
-  for (const auto& w : due) wake(w);
+  post(batches);
 }
 
 std::size_t WaitRegistry::waiting() const {

@@ -10,21 +10,13 @@
 #include <QtTest>
 
 #include "control/engine.h"
+#include "support/test_media.h"
+#include "support/wait_for.h"
 
 using namespace vigil;
 using namespace vigil::control;
 
 namespace {
-
-bool waitFor(const std::function<bool()>& cond, int timeoutMs) {
-  QElapsedTimer t;
-  t.start();
-  while (!cond()) {
-    if (t.elapsed() > timeoutMs) return false;
-    QTest::qWait(50);
-  }
-  return true;
-}
 
 bool hasEvent(const std::vector<store::EventRecord>& events, const std::string& kind, const std::string& text) {
   for (const auto& e : events)
@@ -60,7 +52,7 @@ class TstEngineInputs : public QObject {
     const int port = e.srtPort();
     QVERIFY(port > 0);
 
-    QVERIFY(waitFor([&] { return e.channel("live1")->onAir == "slate"; }, 3000));
+    QVERIFY(test::waitFor([&] { return e.channel("live1")->onAir == "slate"; }, 3000));
     QVERIFY(!e.selectInput("live1", "nope"));
     QVERIFY(!e.selectInput("nope", "primary"));
     QVERIFY(!e.selectInput("live1", "primary"));  // nothing published: not fit
@@ -69,35 +61,12 @@ class TstEngineInputs : public QObject {
     QProcess garbage, feed;
     garbage.start("ffmpeg", {"-v", "error", "-re", "-f", "lavfi", "-i", "anoisesrc=r=48000", "-t", "6", "-f", "s16le",
                              QString("srt://127.0.0.1:%1?streamid=live1/backup").arg(port)});
-    feed.start("ffmpeg", {"-v",
-                          "error",
-                          "-re",
-                          "-f",
-                          "lavfi",
-                          "-i",
-                          "testsrc2=size=640x360:rate=30",
-                          "-f",
-                          "lavfi",
-                          "-i",
-                          "sine=frequency=440:sample_rate=48000",
-                          "-t",
-                          "20",
-                          "-c:v",
-                          "libx264",
-                          "-preset",
-                          "ultrafast",
-                          "-tune",
-                          "zerolatency",
-                          "-g",
-                          "30",
-                          "-c:a",
-                          "aac",
-                          "-f",
-                          "mpegts",
-                          QString("srt://127.0.0.1:%1?streamid=live1/primary").arg(port)});
+    feed.start("ffmpeg",
+               test::liveEncoderArgs("testsrc2", {"-t", "20"},
+                                     {"-f", "mpegts", QString("srt://127.0.0.1:%1?streamid=live1/primary").arg(port)}));
     QVERIFY(garbage.waitForStarted(5000) && feed.waitForStarted(5000));
-    QVERIFY(waitFor([&] { return e.channel("live1")->onAir == "primary"; }, 10000));
-    QVERIFY(waitFor([&] { return hasEvent(e.events("live1"), "input.error", "backup: "); }, 15000));
+    QVERIFY(test::waitFor([&] { return e.channel("live1")->onAir == "primary"; }, 10000));
+    QVERIFY(test::waitFor([&] { return hasEvent(e.events("live1"), "input.error", "backup: "); }, 15000));
 
     const auto st = *e.channel("live1");
     QCOMPARE(st.inputs.size(), size_t{2});

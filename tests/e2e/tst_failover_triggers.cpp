@@ -8,6 +8,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "support/test_media.h"
 #include "vigild_process.h"
 
 using namespace vigil::test;
@@ -15,11 +16,7 @@ using namespace vigil::test;
 namespace {
 
 QStringList encoder(const QString& pattern, const QStringList& spoil, const QString& url) {
-  return QStringList{"-hide_banner", "-loglevel", "error", "-re",
-                     "-f",           "lavfi",     "-i",    pattern + "=size=640x360:rate=30",
-                     "-f",           "lavfi",     "-i",    "sine=frequency=440:sample_rate=48000"} +
-         spoil + QStringList{"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30",
-                             "-c:a", "aac",     "-f",      "mpegts",    url};
+  return liveEncoderArgs(pattern, spoil, {"-f", "mpegts", url});
 }
 
 }  // namespace

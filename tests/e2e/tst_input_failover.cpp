@@ -19,6 +19,7 @@
 #include <QUdpSocket>
 #include <QtTest>
 
+#include "support/test_media.h"
 #include "vigild_process.h"
 
 using namespace vigil::test;
@@ -124,40 +125,12 @@ class TstInputFailover : public QObject {
 
     startRelay();
     encoder_.setProcessChannelMode(QProcess::MergedChannels);
-    encoder_.start("ffmpeg", {"-hide_banner",
-                              "-loglevel",
-                              "error",
-                              "-re",
-                              "-f",
-                              "lavfi",
-                              "-i",
-                              "testsrc2=size=640x360:rate=30",
-                              "-f",
-                              "lavfi",
-                              "-i",
-                              "sine=frequency=440:sample_rate=48000",
-                              "-vf",
-                              codedPicture(),
-                              "-c:v",
-                              "libx264",
-                              "-preset",
-                              "ultrafast",
-                              "-tune",
-                              "zerolatency",
-                              "-g",
-                              "30",
-                              "-c:a",
-                              "aac",
-                              "-map",
-                              "0:v",
-                              "-map",
-                              "1:a",
-                              "-f",
-                              "tee",
-                              QString("[f=mpegts:onfail=ignore]udp://127.0.0.1:%1?pkt_size=1316|"
-                                      "[f=flv:onfail=ignore]rtmp://127.0.0.1:%2/live1/backup-key-1")
-                                  .arg(udpPort_)
-                                  .arg(rtmpPort_)});
+    encoder_.start("ffmpeg", liveEncoderArgs("testsrc2", {"-vf", codedPicture(), "-map", "0:v", "-map", "1:a"},
+                                             {"-f", "tee",
+                                              QString("[f=mpegts:onfail=ignore]udp://127.0.0.1:%1?pkt_size=1316|"
+                                                      "[f=flv:onfail=ignore]rtmp://127.0.0.1:%2/live1/backup-key-1")
+                                                  .arg(udpPort_)
+                                                  .arg(rtmpPort_)}));
     QVERIFY(encoder_.waitForStarted(5000));
     // Slate until an input is fit; then the primary (at once, or from the backup after the hold-off).
     QVERIFY2(!waitSwitch("-> primary:", 15000).isEmpty(), qPrintable(vigild_.log()));

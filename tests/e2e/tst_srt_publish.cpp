@@ -7,6 +7,7 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include "support/test_media.h"
 #include "vigild_process.h"
 
 using namespace vigil::test;
@@ -22,33 +23,7 @@ QString publishUrl(int port, const QString& passphrase) {
 }
 
 QStringList ffmpegArgs(const QString& url, int seconds) {
-  return {"-hide_banner",
-          "-loglevel",
-          "error",
-          "-re",
-          "-f",
-          "lavfi",
-          "-i",
-          "testsrc2=size=640x360:rate=30",
-          "-f",
-          "lavfi",
-          "-i",
-          "sine=frequency=440:sample_rate=48000",
-          "-t",
-          QString::number(seconds),
-          "-c:v",
-          "libx264",
-          "-preset",
-          "ultrafast",
-          "-tune",
-          "zerolatency",
-          "-g",
-          "30",
-          "-c:a",
-          "aac",
-          "-f",
-          "mpegts",
-          url};
+  return liveEncoderArgs("testsrc2", {"-t", QString::number(seconds)}, {"-f", "mpegts", url});
 }
 
 double manifestAge(const QByteArray& metrics) {

@@ -15,6 +15,7 @@ extern "C" {
 
 #include "core/clock.h"
 #include "ingest/frame_source.h"
+#include "support/wait_for.h"
 
 namespace srttest {
 
@@ -53,16 +54,7 @@ class Collector : public vigil::ingest::FrameSink {
   int videos_ = 0;
 };
 
-// Polls cond every 10 ms for at most timeoutMs.
-inline bool waitFor(const std::function<bool()>& cond, int timeoutMs) {
-  QElapsedTimer t;
-  t.start();
-  while (!cond()) {
-    if (t.elapsed() > timeoutMs) return false;
-    QThread::msleep(10);
-  }
-  return true;
-}
+using vigil::test::waitFor;
 
 // Video pts strictly increase on the frame grid; audio is contiguous 48 kHz
 // stereo fltp in frames of at most 1024 samples. Returns an empty string or

@@ -224,6 +224,32 @@ class TstOriginLive : public QObject {
     QVERIFY(fetch(port_, playlistTarget("news1", "v0"))->body().find("part_103_1.m4s") != std::string::npos);
   }
 
+  void objectsLargerThanTheSendBufferArriveWhole() {
+    // The first non-blocking send takes what fits; the rest is written
+    // asynchronously (the socket's send buffer is at most 4 MB here).
+    FakeChannel big("big1", 2000, 200, 0);
+    vigil::CmafInit init;
+    init.rendition.id = "v0";
+    init.rendition.kind = vigil::TrackKind::Video;
+    init.rendition.codecs = "avc1.64001f";
+    init.rendition.bitrateBps = 1000000;
+    init.rendition.peakBitrateBps = 1000000;
+    init.rendition.timescale = 90000;
+    init.rendition.width = 640;
+    init.rendition.height = 360;
+    init.rendition.frameRate = 30;
+    std::string bytes(24 * 1024 * 1024, 'i');
+    for (std::size_t i = 0; i < bytes.size(); i += 4096) bytes[i] = char('a' + (i / 4096) % 26);
+    init.bytes = vigil::makeBytes(bytes);
+    big.packager->onInit(init);
+    QVERIFY(origin_->addChannel(big.packager));
+    auto res = fetch(port_, "/live/big1/v0/init.mp4");
+    QVERIFY(res);
+    QCOMPARE(res->result_int(), 200u);
+    QVERIFY(res->body() == bytes);
+    QVERIFY(origin_->removeChannel("big1"));
+  }
+
   void missingObjectsAre404WithNegativeCache() {
     for (const char* t : {"/live/news1/v0/part_900_0.m4s", "/live/news1/v0/seg_5000.m4s", "/live/news1/v0/seg_3.m4s",
                           "/live/news1/v9/playlist.m3u8", "/live/news1/v9/init.mp4"}) {
@@ -384,9 +410,13 @@ class TstOriginLive : public QObject {
         kWaiters);
     // Wait until all are held by the origin (the gauge says so).
     QTRY_COMPARE_WITH_TIMEOUT(metricValue(held(), "vigil_http_held_requests"), double(kWaiters), 5000);
+    const double releasesBefore = metricValue(held(), "vigil_http_held_release_seconds_count");
     const auto publishedAt = Clock::now();
     publishNext();
     clients.join();
+    // The server's own measure of that fan-out: one more publication whose
+    // held replies were all written.
+    QTRY_COMPARE_WITH_TIMEOUT(metricValue(held(), "vigil_http_held_release_seconds_count"), releasesBefore + 1, 2000);
     std::set<std::string> bodies;
     double worstMs = 0;
     for (const auto& a : clients.answers) {

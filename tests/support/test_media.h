@@ -31,4 +31,17 @@ inline bool makeTestMedia(const QString& path, const TestMedia& m, QByteArray* l
   return ok;
 }
 
+// What a live broadcaster runs: the ffmpeg CLI generating `pattern` (a lavfi
+// video source) at 640x360p30 and a 440 Hz tone in real time, encoding x264
+// ultrafast/zerolatency with a 1 s GOP and AAC. `middle` goes between the
+// inputs and the codecs (filters, -t, -map), `output` last (format and URL).
+inline QStringList liveEncoderArgs(const QString& pattern, const QStringList& middle, const QStringList& output) {
+  return QStringList{"-hide_banner", "-loglevel", "error", "-re",
+                     "-f",           "lavfi",     "-i",    pattern + "=size=640x360:rate=30",
+                     "-f",           "lavfi",     "-i",    "sine=frequency=440:sample_rate=48000"} +
+         middle +
+         QStringList{"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30", "-c:a", "aac"} +
+         output;
+}
+
 }  // namespace vigil::test
