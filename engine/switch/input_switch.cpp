@@ -138,16 +138,12 @@ struct InputSwitch::Impl {
       in.recentFramesUs.push_back(now);
       while (in.recentFramesUs.front() < now - 1'000'000) in.recentFramesUs.pop_front();
       if (auto copy = av::cloneFrame(f)) in.videoRing.push_back(std::move(copy));
-      while (in.videoRing.front()->pts < f->pts - replayWindow90k()) in.videoRing.pop_front();
+      while (!in.videoRing.empty() && in.videoRing.front()->pts < f->pts - replayWindow90k()) in.videoRing.pop_front();
     }
     std::vector<SwitchEvent> fired;
     {
       std::lock_guard emit(emitMutex);
-      if (active == i) {
-        emitVideo(i, f);  // may make a planned switch
-      } else if (bridge == i) {
-        emitVideo(i, f);
-      }
+      if (active == i || bridge == i) emitVideo(i, f);  // may make a planned switch
       fired.swap(events);
     }
     fire(fired);
@@ -172,7 +168,7 @@ struct InputSwitch::Impl {
       ++in.audioFrames;
       in.silent.update(peak < kSilencePeak, now);
       if (auto copy = av::cloneFrame(f)) in.audioRing.push_back(std::move(copy));
-      while (in.audioRing.front()->pts < f->pts - replayWindow90k()) in.audioRing.pop_front();
+      while (!in.audioRing.empty() && in.audioRing.front()->pts < f->pts - replayWindow90k()) in.audioRing.pop_front();
     }
     std::lock_guard emit(emitMutex);
     if (active == i || bridge == i) emitAudio(i, f);
