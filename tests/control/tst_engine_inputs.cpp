@@ -104,6 +104,53 @@ class TstEngineInputs : public QObject {
     feed.waitForFinished(3000);
     e.stop();
   }
+
+  // A feed without pictures cannot go on air: the slate keeps the heartbeat.
+  // A feed without sound goes on air, and the audio rendition keeps advancing
+  // (silence). Either way no playlist goes stale.
+  void heartbeatSurvivesAudioOnlyAndVideoOnlyFeeds() {
+    QTemporaryDir dir;
+    EngineConfig cfg;
+    cfg.dataDir = dir.path().toStdString();
+    cfg.http.listen = "127.0.0.1:0";
+    cfg.srt.listen = "127.0.0.1:0";
+    ChannelSpec ch;
+    ch.id = "live2";
+    ch.video = demoLadder();
+    ch.inputs = {InputSpec{}};  // "primary"
+    cfg.channels = {ch};
+    auto engine = Engine::create(cfg);
+    QVERIFY2(engine, engine.message().c_str());
+    QVERIFY((*engine)->start());
+    Engine& e = **engine;
+    const QString url = QString("srt://127.0.0.1:%1?streamid=live2/primary").arg(e.srtPort());
+    auto fresh = [&] {
+      const auto st = e.channel("live2");
+      for (const auto& r : st->renditions)
+        if (r.manifestAgeSeconds < 0 || r.manifestAgeSeconds > 1.5) return false;
+      return !st->renditions.empty();
+    };
+
+    QProcess audioOnly;
+    audioOnly.start("ffmpeg", test::liveEncoderArgs("testsrc2", {"-vn", "-t", "6"}, {"-f", "mpegts", url}));
+    QVERIFY(audioOnly.waitForStarted(5000));
+    QVERIFY(test::waitFor([&] { return hasEvent(e.events("live2"), "input.error", "no video"); }, 10000));
+    QCOMPARE(e.channel("live2")->onAir, std::string("slate"));
+    QVERIFY2(fresh(), "the slate keeps every rendition fresh");
+    audioOnly.terminate();  // ffmpeg closes its SRT connection: the input is free at once
+    audioOnly.waitForFinished(3000);
+
+    QProcess videoOnly;
+    videoOnly.start("ffmpeg", test::liveEncoderArgs("testsrc2", {"-an", "-t", "15"}, {"-f", "mpegts", url}));
+    QVERIFY(videoOnly.waitForStarted(5000));
+    QVERIFY(test::waitFor([&] { return e.channel("live2")->onAir == "primary"; }, 10000));
+    QTest::qWait(3000);
+    QVERIFY2(fresh(), "audio advances as silence beside the pictures");
+    QCOMPARE(e.channel("live2")->onAir, std::string("primary"));
+    videoOnly.kill();
+    videoOnly.waitForFinished(3000);
+    e.stop();
+  }
 };
 
 QTEST_GUILESS_MAIN(TstEngineInputs)

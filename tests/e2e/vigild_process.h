@@ -3,11 +3,13 @@
 #pragma once
 
 #include <QByteArray>
+#include <QDateTime>
 #include <QJsonObject>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
+#include <QVector>
 
 namespace vigil::test {
 
@@ -38,6 +40,18 @@ bool startPlayer(QProcess& proc, const QStringList& args);
 QJsonObject playerResult(QProcess& proc, int timeoutMs = 90000);
 // Both in one call.
 QJsonObject play(const QStringList& args);
+
+// The segments of an HLS media playlist, with their program date times.
+struct MediaSegment {
+  double duration = 0;
+  QDateTime pdt;
+  QString uri;
+};
+QVector<MediaSegment> parseMediaPlaylist(const QString& text);
+// Empty when every segment's program date time is the previous one's plus
+// its duration (to the millisecond: the segments add up to the wall-clock
+// time they cover, no gap, no overlap), else what is wrong.
+QString pdtGaps(const QVector<MediaSegment>& segments);
 
 class Vigild {
  public:

@@ -36,9 +36,20 @@ inline bool makeTestMedia(const QString& path, const TestMedia& m, QByteArray* l
 // ultrafast/zerolatency with a 1 s GOP and AAC. `middle` goes between the
 // inputs and the codecs (filters, -t, -map), `output` last (format and URL).
 inline QStringList liveEncoderArgs(const QString& pattern, const QStringList& middle, const QStringList& output) {
-  return QStringList{"-hide_banner", "-loglevel", "error", "-re",
-                     "-f",           "lavfi",     "-i",    pattern + "=size=640x360:rate=30",
-                     "-f",           "lavfi",     "-i",    "sine=frequency=440:sample_rate=48000"} +
+  // -re on both inputs: an output that takes only one of them is paced too.
+  return QStringList{"-hide_banner",
+                     "-loglevel",
+                     "error",
+                     "-re",
+                     "-f",
+                     "lavfi",
+                     "-i",
+                     pattern + "=size=640x360:rate=30",
+                     "-re",
+                     "-f",
+                     "lavfi",
+                     "-i",
+                     "sine=frequency=440:sample_rate=48000"} +
          middle +
          QStringList{"-c:v", "libx264", "-preset", "ultrafast", "-tune", "zerolatency", "-g", "30", "-c:a", "aac"} +
          output;
