@@ -28,6 +28,23 @@ std::string labelValue(const std::string& v) {
   return out;
 }
 
+// One Prometheus histogram from bucket counters (the last one is +Inf).
+template <std::size_t N>
+void appendHistogram(std::string& out, const char* name, const char* help, const std::array<double, N>& bounds,
+                     const std::array<std::atomic<uint64_t>, N + 1>& counts, const std::atomic<uint64_t>& sumMicros,
+                     const std::atomic<uint64_t>& count) {
+  appendf(out, "# HELP %s %s\n# TYPE %s histogram\n", name, help, name);
+  uint64_t cumulative = 0;
+  for (std::size_t i = 0; i < N; ++i) {
+    cumulative += counts[i].load(std::memory_order_relaxed);
+    appendf(out, "%s_bucket{le=\"%g\"} %llu\n", name, bounds[i], static_cast<unsigned long long>(cumulative));
+  }
+  cumulative += counts[N].load(std::memory_order_relaxed);
+  appendf(out, "%s_bucket{le=\"+Inf\"} %llu\n", name, static_cast<unsigned long long>(cumulative));
+  appendf(out, "%s_sum %.6f\n", name, static_cast<double>(sumMicros.load(std::memory_order_relaxed)) / 1e6);
+  appendf(out, "%s_count %llu\n", name, static_cast<unsigned long long>(count.load(std::memory_order_relaxed)));
+}
+
 }  // namespace
 
 std::size_t OriginMetrics::statusSlot(unsigned status) {
@@ -103,39 +120,11 @@ std::string OriginMetrics::render(const std::vector<std::shared_ptr<package::Cha
       "# HELP vigil_http_held_requests Requests currently held (blocking reload, pending objects).\n"
       "# TYPE vigil_http_held_requests gauge\n";
   appendf(out, "vigil_http_held_requests %lld\n", static_cast<long long>(held()));
-  out +=
-      "# HELP vigil_http_blocking_wait_seconds Time requests were held before their answer.\n"
-      "# TYPE vigil_http_blocking_wait_seconds histogram\n";
-  uint64_t cumulative = 0;
-  for (std::size_t i = 0; i < kBuckets.size(); ++i) {
-    cumulative += waitBuckets_[i].load(std::memory_order_relaxed);
-    appendf(out, "vigil_http_blocking_wait_seconds_bucket{le=\"%g\"} %llu\n", kBuckets[i],
-            static_cast<unsigned long long>(cumulative));
-  }
-  cumulative += waitBuckets_[kBuckets.size()].load(std::memory_order_relaxed);
-  appendf(out, "vigil_http_blocking_wait_seconds_bucket{le=\"+Inf\"} %llu\n",
-          static_cast<unsigned long long>(cumulative));
-  appendf(out, "vigil_http_blocking_wait_seconds_sum %.6f\n",
-          static_cast<double>(waitSumMicros_.load(std::memory_order_relaxed)) / 1e6);
-  appendf(out, "vigil_http_blocking_wait_seconds_count %llu\n",
-          static_cast<unsigned long long>(waitCount_.load(std::memory_order_relaxed)));
-  out +=
-      "# HELP vigil_http_held_release_seconds From a publication to the last reply written of the held requests "
-      "it released.\n"
-      "# TYPE vigil_http_held_release_seconds histogram\n";
-  cumulative = 0;
-  for (std::size_t i = 0; i < kReleaseBuckets.size(); ++i) {
-    cumulative += releaseBuckets_[i].load(std::memory_order_relaxed);
-    appendf(out, "vigil_http_held_release_seconds_bucket{le=\"%g\"} %llu\n", kReleaseBuckets[i],
-            static_cast<unsigned long long>(cumulative));
-  }
-  cumulative += releaseBuckets_[kReleaseBuckets.size()].load(std::memory_order_relaxed);
-  appendf(out, "vigil_http_held_release_seconds_bucket{le=\"+Inf\"} %llu\n",
-          static_cast<unsigned long long>(cumulative));
-  appendf(out, "vigil_http_held_release_seconds_sum %.6f\n",
-          static_cast<double>(releaseSumMicros_.load(std::memory_order_relaxed)) / 1e6);
-  appendf(out, "vigil_http_held_release_seconds_count %llu\n",
-          static_cast<unsigned long long>(releaseCount_.load(std::memory_order_relaxed)));
+  appendHistogram(out, "vigil_http_blocking_wait_seconds", "Time requests were held before their answer.", kBuckets,
+                  waitBuckets_, waitSumMicros_, waitCount_);
+  appendHistogram(out, "vigil_http_held_release_seconds",
+                  "From a publication to the last reply written of the held requests it released.", kReleaseBuckets,
+                  releaseBuckets_, releaseSumMicros_, releaseCount_);
   {
     std::lock_guard lock(externalMutex_);
     if (external_) out += external_();

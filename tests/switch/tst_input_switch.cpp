@@ -167,7 +167,9 @@ struct Rig {
     QElapsedTimer t;
     t.start();
     while (t.elapsed() < timeoutMs) {
-      if (sw->status().onAir == id) return true;
+      // On air, and its event handed to the callback (which happens just after).
+      const auto ev = events.all();
+      if (sw->status().onAir == id && !ev.empty() && ev.back().to == id) return true;
       QTest::qWait(10);
     }
     return false;
