@@ -315,8 +315,10 @@ struct InputSwitch::Impl {
         for (size_t i = 0; i < inputs.size(); ++i) {
           Input& in = inputs[i];
           faults[i] = faultOf(in, now);
-          // Leaving the slate, any picture is better: no settling time.
-          const int64_t settleUs = active == kOnSlate ? 0 : int64_t{options.settleMs} * 1000;
+          // Leaving the slate, the primary's first picture is better at once;
+          // a backup settles first, so that when both arrive together (a
+          // channel's start) the primary goes on air, not a switch later.
+          const int64_t settleUs = active == kOnSlate && i == 0 ? 0 : int64_t{options.settleMs} * 1000;
           fit[i] = faults[i] == Fault::None && now - in.firstVideoUs >= settleUs;
           if (!fit[i])
             in.fitSinceUs = -1;

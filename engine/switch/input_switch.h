@@ -95,7 +95,7 @@ struct SwitchOptions {
   // Frames of every input kept for replay at a switch, beyond the loss threshold.
   int replayMarginMs = 300;
   // An input must have delivered frames this long before it may replace
-  // another input (the slate gives way at once).
+  // another input (the slate gives way to the primary at once).
   int settleMs = 300;
 };
 
