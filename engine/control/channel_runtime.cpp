@@ -159,7 +159,7 @@ Status ChannelRuntime::startInput(size_t i) {
   });
   ingest::ContributionInput* raw = input.get();
   impl_->inputSwitch->setProbe(i, {[raw] {
-                                 const int64_t t = raw->status().lastPayloadUtcUs;
+                                 const int64_t t = raw->lastPayloadUtcUs();
                                  return t > 0 ? t : int64_t{-1};
                                }});
   if (auto s = input->start(impl_->inputSwitch->port(i)); !s) return s;

@@ -119,11 +119,13 @@ void ContributionInput::stop() {
   pacer_.stop();
 }
 
+int64_t ContributionInput::lastPayloadUtcUs() const { return feed_->lastPayloadUtcUs.load(std::memory_order_relaxed); }
+
 ContributionInputStatus ContributionInput::status() const {
   std::lock_guard lock(statusMutex_);
   ContributionInputStatus s = status_;
   s.bytesDropped = feed_->queue.bytesDropped();
-  s.lastPayloadUtcUs = feed_->lastPayloadUtcUs.load(std::memory_order_relaxed);
+  s.lastPayloadUtcUs = lastPayloadUtcUs();
   s.bitrateKbps = feed_->bitrateKbps();
   s.continuityErrors = feed_->continuityErrors.load(std::memory_order_relaxed);
   return s;

@@ -105,6 +105,8 @@ class ContributionInput final : public FrameSource {
   void stop() override;
 
   ContributionInputStatus status() const;
+  // status().lastPayloadUtcUs alone, without the lock and the copy (polled by the input switch).
+  int64_t lastPayloadUtcUs() const;
   // Called on the input's thread with the reason whenever a feed proves bad
   // (a session refused or broken, a codec change); set before start().
   void onFeedError(std::function<void(const std::string&)> callback) { feedError_ = std::move(callback); }

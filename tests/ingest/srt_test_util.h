@@ -1,9 +1,11 @@
 // Shared by the SRT ingest tests: a frame collector and waiting helpers.
 #pragma once
 
+#include <QByteArray>
 #include <QElapsedTimer>
 #include <QThread>
 
+#include <algorithm>
 #include <atomic>
 #include <functional>
 #include <mutex>
@@ -15,6 +17,7 @@ extern "C" {
 
 #include "core/clock.h"
 #include "ingest/frame_source.h"
+#include "ingest/publisher_sink.h"
 #include "support/wait_for.h"
 
 namespace srttest {
@@ -55,6 +58,15 @@ class Collector : public vigil::ingest::FrameSink {
 };
 
 using vigil::test::waitFor;
+
+// One publisher session carrying bytes, handed over as a listener does (1316-byte messages).
+inline void publish(vigil::ingest::PublisherSink& sink, const QByteArray& bytes) {
+  sink.onPublisherConnected("127.0.0.1:1234");
+  for (qsizetype off = 0; off < bytes.size(); off += 1316)
+    sink.onPayload(reinterpret_cast<const uint8_t*>(bytes.constData() + off),
+                   static_cast<size_t>(std::min<qsizetype>(1316, bytes.size() - off)));
+  sink.onPublisherGone();
+}
 
 // Video pts strictly increase on the frame grid; audio is contiguous 48 kHz
 // stereo fltp in frames of at most 1024 samples. Returns an empty string or

@@ -25,14 +25,7 @@ QByteArray readFile(const QString& path) {
   return f.open(QIODevice::ReadOnly) ? f.readAll() : QByteArray();
 }
 
-// One publisher session carrying bytes.
-void publish(PublisherSink& sink, const QByteArray& bytes) {
-  sink.onPublisherConnected("127.0.0.1:1234");
-  for (qsizetype off = 0; off < bytes.size(); off += 1316)
-    sink.onPayload(reinterpret_cast<const uint8_t*>(bytes.constData() + off),
-                   static_cast<size_t>(std::min<qsizetype>(1316, bytes.size() - off)));
-  sink.onPublisherGone();
-}
+using srttest::publish;
 
 struct Rig {
   explicit Rig(ContributionInputOptions options = {}) : timeline(180000, 18000) {

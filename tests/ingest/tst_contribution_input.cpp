@@ -25,13 +25,6 @@ class TstContributionInput : public QObject {
   QByteArray ts_;  // 2 s of 30 fps H.264 + AAC in MPEG-TS
 
   // One publisher session: connect, the bytes in SRT-message-sized chunks, gone.
-  static void publish(PublisherSink& sink, const QByteArray& bytes) {
-    sink.onPublisherConnected("test");
-    for (qsizetype i = 0; i < bytes.size(); i += 1316)
-      sink.onPayload(reinterpret_cast<const uint8_t*>(bytes.constData() + i),
-                     static_cast<size_t>(std::min<qsizetype>(1316, bytes.size() - i)));
-    sink.onPublisherGone();
-  }
 
  private slots:
   void initTestCase() {
@@ -105,7 +98,7 @@ class TstContributionInput : public QObject {
     auto feed = input.publisherSink();
     const int64_t before = timeline.timeAtUtcUs(nowUtcUs());
 
-    publish(*feed, ts_);
+    srttest::publish(*feed, ts_);
     QVERIFY(srttest::waitFor(
         [&] { return input.status().sessions == 1 && input.status().state == ContributionInputStatus::State::Waiting; },
         10000));
@@ -119,19 +112,19 @@ class TstContributionInput : public QObject {
     std::mt19937 rng(7);
     QByteArray garbage(300000, 0);
     for (auto& c : garbage) c = static_cast<char>(rng());
-    publish(*feed, garbage);
+    srttest::publish(*feed, garbage);
     QVERIFY(srttest::waitFor([&] { return input.status().failedSessions == 1; }, 10000));
     QVERIFY(!input.status().lastError.empty());
     qInfo("garbage session: %s", input.status().lastError.c_str());
 
-    publish(*feed, ts_.left(ts_.size() / 2 + 77));  // cut mid-packet
+    srttest::publish(*feed, ts_.left(ts_.size() / 2 + 77));  // cut mid-packet
     QVERIFY(srttest::waitFor(
         [&] { return input.status().sessions == 3 && input.status().state == ContributionInputStatus::State::Waiting; },
         10000));
     QVERIFY(sink.videoCount() > 70);
 
     const int afterTruncated = sink.videoCount();
-    publish(*feed, ts_);
+    srttest::publish(*feed, ts_);
     QVERIFY(srttest::waitFor([&] { return sink.videoCount() == afterTruncated + 60; }, 10000));
     input.stop();
     const auto check = srttest::checkTimestamps(sink.frames(), 3000);
@@ -151,7 +144,7 @@ class TstContributionInput : public QObject {
     auto feed = input.publisherSink();
     QCOMPARE(input.status().lastPayloadUtcUs, int64_t{0});
     const int64_t before = nowUtcUs();
-    publish(*feed, ts_);
+    srttest::publish(*feed, ts_);
     QVERIFY(srttest::waitFor([&] { return sink.videoCount() == 60; }, 10000));
     auto st = input.status();
     QVERIFY(st.lastPayloadUtcUs >= before && st.lastPayloadUtcUs <= nowUtcUs());
@@ -166,7 +159,7 @@ class TstContributionInput : public QObject {
     // Three TS packets lost in the middle: continuity errors, frames still come.
     QByteArray lossy = ts_;
     lossy.remove(188 * 400, 188 * 3);
-    publish(*feed, lossy);
+    srttest::publish(*feed, lossy);
     QVERIFY(srttest::waitFor([&] { return input.status().sessions == 2 && sink.videoCount() >= 100; }, 10000));
     QVERIFY(srttest::waitFor([&] { return input.status().state == ContributionInputStatus::State::Waiting; }, 10000));
     st = input.status();
