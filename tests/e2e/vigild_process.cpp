@@ -5,6 +5,7 @@
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
+#include <QJsonArray>
 #include <QJsonDocument>
 #include <QNetworkAccessManager>
 #include <QNetworkReply>
@@ -96,10 +97,15 @@ QJsonObject playerResult(QProcess& proc, int timeoutMs) {
   }
   const QByteArray out = proc.readAll();
   const int rc = finished && proc.exitStatus() == QProcess::NormalExit ? proc.exitCode() : -1;
-  qInfo().noquote() << "player exit" << rc << ":" << out.right(3000);
   const int brace = out.indexOf('{');
   QJsonObject result = QJsonDocument::fromJson(out.mid(brace, out.lastIndexOf('}') - brace + 1)).object();
   result["_exit"] = rc;
+  // The verdict first (the harness's PASS/FAIL line and its reasons), so a
+  // truncated log still says why a playback failed; then the report's tail.
+  const int verdict = std::max(out.lastIndexOf("PASS:"), out.lastIndexOf("FAIL:"));
+  qInfo().noquote() << "player exit" << rc << ":" << (verdict >= 0 ? out.mid(verdict).trimmed() : QByteArray("no verdict"))
+                    << "reasons:" << QJsonDocument(result["reasons"].toArray()).toJson(QJsonDocument::Compact);
+  if (rc != 0) qInfo().noquote() << out.right(3000);
   return result;
 }
 
