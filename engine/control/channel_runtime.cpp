@@ -4,6 +4,9 @@
 #include <chrono>
 #include <optional>
 
+#include <nlohmann/json.hpp>
+
+#include "control/config.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
@@ -13,7 +16,9 @@
 #include "ingest/test_source.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
-#include "pipeline/pipeline.h"
+#include "package/pipeline_selector.h"
+#include "pipeline/pipeline_process.h"
+#include "pipeline/worker_protocol.h"
 #include "store/store.h"
 #include "switch/input_switch.h"
 
@@ -50,7 +55,11 @@ struct ChannelRuntime::Impl {
   std::optional<Timeline> timeline;  // the pipeline keeps a reference: lives as long as it
   std::shared_ptr<package::ChannelPackager> packager;
   std::unique_ptr<ProgressRecorder> progress;
-  std::unique_ptr<pipeline::Pipeline> pipeline;
+  // Contract 6: the pipelines in their worker processes, the fan-out of the
+  // source's frames to them, and the packager's choice between their parts.
+  std::unique_ptr<package::PipelineSelector> selector;
+  std::vector<std::unique_ptr<pipeline::PipelineProcess>> pipelines;
+  std::unique_ptr<pipeline::PipelineFanout> fanout;
   std::unique_ptr<ingest::FrameSource> source;    // the test source, or the input switch
   switching::InputSwitch* inputSwitch = nullptr;  // source, when the channel has inputs
   std::vector<std::unique_ptr<ingest::ContributionInput>> inputs;
@@ -90,10 +99,9 @@ Status ChannelRuntime::start() {
   impl_->packager->addObserver(impl_->progress.get());
   impl_->origin.addChannel(impl_->packager);
 
-  impl_->pipeline = std::make_unique<pipeline::Pipeline>(spec_.id, spec_, timeline, impl_->packager.get());
-  if (auto s = impl_->pipeline->start(); !s) {
+  if (auto s = startPipelines(); !s) {
     stop();
-    return Status::error("channel " + spec_.id + ": pipeline: " + s.message());
+    return Status::error("channel " + spec_.id + ": " + s.message());
   }
   if (spec_.inputs.empty()) {
     impl_->source = std::make_unique<ingest::TestSource>(spec_.id, spec_.source, timeline);
@@ -111,7 +119,7 @@ Status ChannelRuntime::start() {
     impl_->source = std::move(sw);
   }
   // The switch first (it plays the slate until an input is fit), then the inputs into its ports.
-  if (auto s = impl_->source->start(impl_->pipeline.get()); !s) {
+  if (auto s = impl_->source->start(impl_->fanout.get()); !s) {
     stop();
     return Status::error("channel " + spec_.id + ": source: " + s.message());
   }
@@ -128,6 +136,51 @@ Status ChannelRuntime::start() {
   impl_->store.appendEvent({0, 0, spec_.id, "channel.start", "engine",
                             "period " + std::to_string(period.discontinuitySequence) + " from segment " +
                                 std::to_string(period.firstSegment)});
+  return Status::ok();
+}
+
+Status ChannelRuntime::startPipelines() {
+  const auto& red = spec_.redundancy;
+  std::vector<package::PipelineSelector::Rendition> renditions;
+  for (const auto& v : spec_.video) renditions.push_back({v.id, true, v.bitrateBps});
+  renditions.push_back({spec_.audio.id, false, spec_.audio.bitrateBps});
+  package::PipelineSelectorOptions so;
+  so.pipelines = red.pipelines();
+  so.preferred = red.preferred;
+  so.lagMs = red.lagMs;
+  so.steadySegments = red.steadySegments;
+  impl_->selector = std::make_unique<package::PipelineSelector>(spec_.id, *impl_->timeline, impl_->packager.get(),
+                                                                std::move(renditions), so);
+  // Contract 7: the packager's switches between pipelines are events.
+  impl_->selector->onSwitch([store = &impl_->store, id = spec_.id](const package::PipelineSwitchEvent& e) {
+    store->appendEvent({0, e.utcUs, id, "pipeline.switch", "engine",
+                        std::to_string(e.from) + " -> " + std::to_string(e.to) + " at " + e.rendition + " " +
+                            std::to_string(e.atSegment) + "." + std::to_string(e.atPart) + ": " + e.reason});
+  });
+  const std::string workerPath = pipeline::findWorkerExecutable();
+  pipeline::PipelineProcessOptions po;
+  po.workerPath = workerPath;
+  po.hangMs = red.hangMs;
+  po.onState = [store = &impl_->store, id = spec_.id](int index, PipelineState state, const std::string& why) {
+    if (state == PipelineState::Starting) return;
+    store->appendEvent({0, 0, id, state == PipelineState::Up ? "pipeline.up" : "pipeline.down", "engine",
+                        "pipeline " + std::to_string(index) + (why.empty() ? "" : ": " + why)});
+  };
+  const auto level = spdlog::level::to_string_view(log::get("pipeline")->level());
+  std::vector<pipeline::PipelineProcess*> targets;
+  for (int i = 0; i < red.pipelines(); ++i) {
+    const nlohmann::json hello{{"channel", channelToJson(spec_)},
+                               {"timeline", pipeline::wire::timelineToJson(*impl_->timeline)},
+                               {"index", i},
+                               {"logLevel", std::string(level.data(), level.size())}};
+    auto p = std::make_unique<pipeline::PipelineProcess>(
+        spec_.id, i, pipeline::wire::encode(pipeline::wire::Type::Hello, hello), impl_->selector->input(i), po);
+    if (auto s = p->start(); !s) return Status::error("pipeline " + std::to_string(i) + ": " + s.message());
+    targets.push_back(p.get());
+    impl_->pipelines.push_back(std::move(p));
+  }
+  impl_->selector->start();
+  impl_->fanout = std::make_unique<pipeline::PipelineFanout>(std::move(targets));
   return Status::ok();
 }
 
@@ -176,14 +229,19 @@ void ChannelRuntime::stop() {
   for (auto& in : impl_->inputs) in->stop();
   impl_->inputs.clear();
   if (impl_->source) impl_->source->stop();
-  if (impl_->pipeline) impl_->pipeline->stop();
+  // The workers flush their last parts into the selector, which publishes them.
+  for (auto& p : impl_->pipelines) p->requestStop();
+  for (auto& p : impl_->pipelines) p->stop();
+  if (impl_->selector) impl_->selector->stop();
   if (impl_->packager) {
     impl_->origin.removeChannel(spec_.id);
     if (impl_->progress) impl_->packager->removeObserver(impl_->progress.get());
   }
   impl_->inputSwitch = nullptr;
   impl_->source.reset();
-  impl_->pipeline.reset();
+  impl_->fanout.reset();
+  impl_->pipelines.clear();
+  impl_->selector.reset();
   if (impl_->running.exchange(false)) {
     impl_->store.appendEvent({0, 0, spec_.id, "channel.stop", "engine", ""});
     log::get("control")->info("[ch={}] stopped", spec_.id);

@@ -60,6 +60,7 @@ class ChannelRuntime {
   Status holdOnBackup(bool hold);
 
  private:
+  Status startPipelines();
   Status startInput(size_t i);
   struct Impl;
   ChannelSpec spec_;

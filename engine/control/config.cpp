@@ -102,6 +102,21 @@ const Schema<FailoverSpec>& failoverSchema() {
   return s;
 }
 
+const Schema<RedundancySpec>& redundancySchema() {
+  static const Schema<RedundancySpec> s({
+      string("mode", &RedundancySpec::mode, {"standard", "single"}, 16,
+             "standard: two pipeline worker processes; single: one"),
+      integer("preferred", &RedundancySpec::preferred, 0, 1, "the pipeline parts come from while it is healthy"),
+      integer("lag_ms", &RedundancySpec::lagMs, 20, 10000,
+              "the preferred pipeline's part this late behind the other's: the other's is published"),
+      integer("hang_ms", &RedundancySpec::hangMs, 500, 60000,
+              "a worker silent, or fed without producing a part, this long is killed and restarted"),
+      integer("steady_segments", &RedundancySpec::steadySegments, 0, 30,
+              "a restarted pipeline rejoins after this many segments without a bitrate spike (0: at once)"),
+  });
+  return s;
+}
+
 const Schema<RtmpSpec>& rtmpSchema() {
   static const Schema<RtmpSpec> s({
       string("listen", &RtmpSpec::listen, {}, 64, "ADDR:PORT of the RTMP listener shared by every channel (1935)"),
@@ -126,6 +141,8 @@ const Schema<ChannelSpec>& channelSchema() {
       object("packaging", &ChannelSpec::packaging, packagingSchema(), "segments, parts and windows"),
       object("failover", &ChannelSpec::failover, failoverSchema(),
              "input failover: when the on-air input is taken off air, and the return to the primary"),
+      object("redundancy", &ChannelSpec::redundancy, redundancySchema(),
+             "redundant pipelines: two worker processes (standard) or one (single)"),
   });
   return s;
 }
@@ -184,6 +201,8 @@ Status validateChannel(const ChannelSpec& c) {
     return Status::error(at + "packaging.part_ms (" + std::to_string(p.partDurationMs) +
                          ") must hold a whole number of frames at " + std::to_string(src.frameRateNum) + " fps");
   if (c.video.empty()) return Status::error(at + "the ladder is empty");
+  if (c.redundancy.preferred >= c.redundancy.pipelines())
+    return Status::error(at + "redundancy.preferred must be 0 for a single-pipeline channel");
   if (c.inputs.size() > 4) return Status::error(at + "at most 4 inputs (a primary and its backups)");
   std::set<std::string> inputIds;
   for (const auto& in : c.inputs) {

@@ -53,3 +53,21 @@ std::vector<VideoRenditionSpec> demoLadder() {
 }
 
 }  // namespace vigil
+
+#include "core/part_sink.h"
+
+namespace vigil {
+
+const char* toString(PipelineState state) {
+  switch (state) {
+    case PipelineState::Starting:
+      return "starting";
+    case PipelineState::Up:
+      return "up";
+    case PipelineState::Down:
+      return "down";
+  }
+  return "unknown";
+}
+
+}  // namespace vigil

@@ -75,6 +75,18 @@ struct FailoverSpec {
   int returnHoldoffMs = 10000;  // then the switch happens at the next segment boundary
 };
 
+// Redundant pipelines (DESIGN.md contract 6): a Standard channel runs two
+// pipeline worker processes over the same frames, a Single channel one; the
+// packager takes each part from the preferred one while it keeps up.
+struct RedundancySpec {
+  std::string mode = "standard";  // "standard" (two pipelines) | "single"
+  int preferred = 0;              // the pipeline parts come from while it is healthy
+  int lagMs = 250;                // the preferred pipeline's part this late behind the other's: take the other's
+  int hangMs = 3000;              // a worker silent (or fed without a part) this long is killed and restarted
+  int steadySegments = 2;         // a restarted pipeline rejoins after this many segments without a spike
+  int pipelines() const { return mode == "single" ? 1 : 2; }
+};
+
 struct ChannelSpec {
   std::string id;    // URI-safe channel id
   std::string name;  // display name
@@ -83,6 +95,7 @@ struct ChannelSpec {
   TestSourceSpec source;
   std::vector<InputSpec> inputs;  // empty: the built-in test source
   FailoverSpec failover;
+  RedundancySpec redundancy;
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;

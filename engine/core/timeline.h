@@ -11,6 +11,7 @@
 #pragma once
 
 #include <cstdint>
+#include <utility>
 #include <vector>
 
 namespace vigil {
@@ -45,6 +46,8 @@ class Timeline {
   // first segment at startUtcUs.
   void begin(int64_t startUtcUs);
   void resume(const std::vector<TimelinePeriod>& history, int64_t lastSegment, int64_t startUtcUs);
+  // The same periods as another timeline's (a pipeline worker cuts parts on the engine's timeline).
+  void restore(std::vector<TimelinePeriod> periods) { periods_ = std::move(periods); }
 
   bool empty() const { return periods_.empty(); }
   const TimelinePeriod& current() const { return periods_.back(); }

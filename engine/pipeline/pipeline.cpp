@@ -39,6 +39,10 @@ Status Pipeline::start() {
   auto audio = RenditionWorker::openAudio(channelId_, spec_.audio, timeline_, sink_, policy, options_.queueFrames);
   if (!audio) return Status::error("[ch=" + channelId_ + " r=" + spec_.audio.id + "] " + audio.message());
 
+  if (onError_) {
+    for (auto& w : video) w->onError(onError_);
+    (*audio)->onError(onError_);
+  }
   scaler_ = std::move(*scaler);
   video_ = std::move(video);
   audio_ = std::move(*audio);
@@ -85,6 +89,11 @@ void Pipeline::stop() {
   for (auto& w : video_) w->join();
   audio_->join();
   started_ = false;
+}
+
+void Pipeline::injectEncoderError() {
+  std::lock_guard lock(lifecycleMutex_);
+  if (!video_.empty()) video_.front()->injectError();
 }
 
 std::vector<RenditionStats> Pipeline::stats() const {

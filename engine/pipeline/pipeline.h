@@ -12,6 +12,7 @@
 #pragma once
 
 #include <atomic>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -58,6 +59,12 @@ class Pipeline final : public ingest::FrameSink {
 
   std::vector<RenditionStats> stats() const;
 
+  // Called (on a rendition's thread) when a rendition's encoder fails; that
+  // rendition stops producing. Set before start().
+  void onError(std::function<void(const std::string&)> handler) { onError_ = std::move(handler); }
+  // Test hook: the first video rendition's next encode fails.
+  void injectEncoderError();
+
   // ingest::FrameSink (called from the source's thread).
   void onVideoFrame(const AVFrame* frame) override;
   void onAudioFrame(const AVFrame* frame) override;
@@ -74,6 +81,7 @@ class Pipeline final : public ingest::FrameSink {
   // so stats() may run concurrently with the source thread.
   std::vector<std::unique_ptr<RenditionWorker>> video_;  // spec order
   std::unique_ptr<RenditionWorker> audio_;
+  std::function<void(const std::string&)> onError_;
   std::unique_ptr<ScalerCascade> scaler_;  // used only from the source's thread
   // Serialises start/stop/end-of-stream and guards the worker list against
   // stats() during start(); the frame path reads only the flags below.

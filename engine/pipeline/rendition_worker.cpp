@@ -185,6 +185,7 @@ void RenditionWorker::run() {
   if (!status) {
     // Keep draining so the producer never blocks on a dead rendition.
     logger->error("{} {}", logContext_, status.message());
+    if (onError_) onError_(status.message());
     while (queue_.pop()) {
     }
   }
@@ -195,6 +196,7 @@ void RenditionWorker::run() {
 Status RenditionWorker::encode(AVFrame* frame) {
   AVCodecContext* c = encoder_.get();
   const auto t0 = std::chrono::steady_clock::now();
+  if (frame && injectError_.exchange(false)) return Status::error("encode: injected encoder error (test hook)");
   if (frame) {
     if (info_.kind == TrackKind::Video) {
       // An IDR on the first frame at or after every segment boundary: the same

@@ -6,6 +6,7 @@
 
 #include <atomic>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <string>
 #include <thread>
@@ -42,6 +43,12 @@ class RenditionWorker {
   void close();
   void join();
 
+  // Called once, on the worker's thread, when encoding fails (the rendition
+  // then stops producing). Set before start().
+  void onError(std::function<void(const std::string&)> handler) { onError_ = std::move(handler); }
+  // Test hook: the next encode fails as an encoder error would.
+  void injectError() { injectError_ = true; }
+
   const std::string& id() const { return info_.id; }
   RenditionStats stats() const;
 
@@ -70,6 +77,8 @@ class RenditionWorker {
   std::thread thread_;
 
   // Counters read by stats() from any thread.
+  std::function<void(const std::string&)> onError_;
+  std::atomic<bool> injectError_{false};
   std::atomic<uint64_t> framesIn_{0};
   std::atomic<uint64_t> framesOut_{0};
   std::atomic<uint64_t> bytesOut_{0};

@@ -1,0 +1,423 @@
+#include "package/pipeline_selector.h"
+
+#include <algorithm>
+#include <chrono>
+#include <deque>
+#include <map>
+
+#include "core/clock.h"
+#include "core/log.h"
+
+namespace vigil::package {
+namespace {
+
+int64_t steadyUs() {
+  using namespace std::chrono;
+  return duration_cast<microseconds>(steady_clock::now().time_since_epoch()).count();
+}
+
+struct Arrived {
+  CmafPart part;
+  int64_t atUs = 0;  // steady clock
+};
+
+}  // namespace
+
+struct PipelineSelector::Impl {
+  struct PerRendition {
+    Rendition spec;
+    Bytes init;                                 // the init forwarded downstream
+    int64_t nextStart = -1;                     // timeline time of the next part to publish; -1: none yet
+    int src = 0;                                // pipeline the rendition is published from
+    std::vector<std::deque<Arrived>> buffered;  // per pipeline, in arrival (= timeline) order
+    // Per pipeline: bytes of the segment being received, and whether it began at part 0.
+    std::vector<int64_t> segmentBytes;
+    std::vector<bool> segmentComplete;
+    // Per pipeline: bytes of recent complete segments, by segment number.
+    std::vector<std::map<int64_t, int64_t>> completed;
+  };
+  struct PerPipeline {
+    PipelineState state = PipelineState::Down;
+    bool everUp = false;
+    bool steady = true;              // the first start of a channel: every pipeline is as cold as the other
+    std::vector<int> okSegments;     // per rendition: consecutive segments within bounds
+    std::vector<bool> initMismatch;  // per rendition: its init differs: never published from
+    uint64_t received = 0;
+    uint64_t published = 0;
+    int64_t restarts = 0;
+    double lastRatio = 0;
+  };
+  class Input final : public PartSink {
+   public:
+    Input(Impl& impl, int index) : impl_(impl), index_(index) {}
+    void onInit(CmafInit init) override { impl_.onInit(index_, std::move(init)); }
+    void onPart(CmafPart part) override { impl_.onPart(index_, std::move(part)); }
+    void onPipelineState(PipelineState state, const std::string& why) override { impl_.onState(index_, state, why); }
+
+   private:
+    Impl& impl_;
+    const int index_;
+  };
+
+  Impl(std::string ch, const Timeline& tl, PartSink* ds, std::vector<Rendition> rs, PipelineSelectorOptions o)
+      : channelId(std::move(ch)), timeline(tl), downstream(ds), options(o) {
+    options.pipelines = std::max(1, options.pipelines);
+    options.preferred = std::clamp(options.preferred, 0, options.pipelines - 1);
+    preferred = options.preferred;
+    const size_t n = static_cast<size_t>(options.pipelines);
+    for (auto& r : rs) {
+      PerRendition pr;
+      pr.spec = std::move(r);
+      pr.src = preferred;
+      pr.buffered.resize(n);
+      pr.segmentBytes.assign(n, 0);
+      pr.segmentComplete.assign(n, false);
+      pr.completed.resize(n);
+      renditions.push_back(std::move(pr));
+    }
+    pipelines.resize(n);
+    for (auto& p : pipelines) {
+      p.okSegments.assign(renditions.size(), 0);
+      p.initMismatch.assign(renditions.size(), false);
+    }
+    for (int i = 0; i < options.pipelines; ++i) inputs.push_back(std::make_unique<Input>(*this, i));
+  }
+
+  PerRendition* find(const std::string& id, size_t* index) {
+    for (size_t i = 0; i < renditions.size(); ++i)
+      if (renditions[i].spec.id == id) {
+        *index = i;
+        return &renditions[i];
+      }
+    return nullptr;
+  }
+
+  void onInit(int p, CmafInit init) {
+    std::lock_guard lock(mu);
+    size_t ri = 0;
+    PerRendition* r = find(init.rendition.id, &ri);
+    if (!r || !init.bytes) return;
+    if (!r->init) {
+      r->init = init.bytes;
+      downstream->onInit(std::move(init));
+      return;
+    }
+    const bool mismatch = *r->init != *init.bytes;
+    if (mismatch && !pipelines[p].initMismatch[ri])
+      log::get("package")->error(
+          "[ch={} r={}] pipeline {}'s init segment differs from the one published: its parts "
+          "would not decode; it is not used for this rendition",
+          channelId, r->spec.id, p);
+    pipelines[p].initMismatch[ri] = mismatch;
+  }
+
+  void onPart(int p, CmafPart part) {
+    std::vector<PipelineSwitchEvent> events;
+    {
+      std::lock_guard lock(mu);
+      size_t ri = 0;
+      PerRendition* r = find(part.renditionId, &ri);
+      if (!r) return;
+      ++pipelines[p].received;
+      account(p, ri, part);
+      r->buffered[p].push_back({std::move(part), steadyUs()});
+      drain(ri, steadyUs(), events);
+    }
+    fire(events);
+  }
+
+  void onState(int p, PipelineState state, const std::string& why) {
+    std::vector<PipelineSwitchEvent> events;
+    {
+      std::lock_guard lock(mu);
+      PerPipeline& pp = pipelines[p];
+      if (state == PipelineState::Starting && pp.everUp) {
+        // A restart: cold encoders. Out of the manifest until steady (unless alone).
+        ++pp.restarts;
+        pp.steady = options.steadySegments <= 0;
+        std::fill(pp.okSegments.begin(), pp.okSegments.end(), 0);
+        for (auto& r : renditions) {
+          r.buffered[p].clear();
+          r.segmentBytes[p] = 0;
+          r.segmentComplete[p] = false;
+          r.completed[p].clear();
+        }
+      }
+      if (state == PipelineState::Up) pp.everUp = true;
+      pp.state = state;
+      if (state == PipelineState::Down) {
+        downReason[p] = why;
+        for (auto& r : renditions) r.buffered[p].clear();
+      }
+      const int64_t now = steadyUs();
+      for (size_t ri = 0; ri < renditions.size(); ++ri) drain(ri, now, events);
+    }
+    fire(events);
+  }
+
+  // Segment sizes per pipeline, for the steadiness judgement.
+  void account(int p, size_t ri, const CmafPart& part) {
+    PerRendition& r = renditions[ri];
+    if (part.partIndex == 0) {
+      r.segmentBytes[p] = 0;
+      r.segmentComplete[p] = true;
+    }
+    r.segmentBytes[p] += part.bytes ? static_cast<int64_t>(part.bytes->size()) : 0;
+    if (!part.lastInSegment) return;
+    if (r.segmentComplete[p]) {
+      r.completed[p][part.segmentNumber] = r.segmentBytes[p];
+      while (r.completed[p].size() > 8) r.completed[p].erase(r.completed[p].begin());
+      if (r.spec.video) judgeSegment(p, ri, part.segmentNumber, r.segmentBytes[p]);
+    }
+    r.segmentComplete[p] = false;
+  }
+
+  void judgeSegment(int p, size_t ri, int64_t segment, int64_t bytes) {
+    PerRendition& r = renditions[ri];
+    PerPipeline& pp = pipelines[p];
+    const double seconds = double(timeline.segmentDuration90k()) / kTimelineHz;
+    double reference = double(r.spec.targetBps) * seconds / 8;
+    for (int q = 0; q < options.pipelines; ++q) {
+      if (q == p || !pipelines[q].steady) continue;
+      if (auto it = r.completed[q].find(segment); it != r.completed[q].end())
+        reference = std::max(reference, double(it->second));
+    }
+    if (reference <= 0) return;
+    pp.lastRatio = double(bytes) / reference;
+    if (pp.steady) return;
+    pp.okSegments[ri] = pp.lastRatio <= options.spikeBound ? pp.okSegments[ri] + 1 : 0;
+    bool all = true;
+    for (size_t i = 0; i < renditions.size(); ++i)
+      if (renditions[i].spec.video && pp.okSegments[i] < options.steadySegments) all = false;
+    if (all) {
+      pp.steady = true;
+      log::get("package")->info(
+          "[ch={}] pipeline {} steady again (segment {} at {:.2f}x its reference): back in "
+          "the manifest's choice",
+          channelId, p, segment, pp.lastRatio);
+    }
+  }
+
+  bool alive(int p) const { return pipelines[p].state != PipelineState::Down; }
+  bool anySteadyAlive() const {
+    for (int q = 0; q < options.pipelines; ++q)
+      if (alive(q) && pipelines[q].steady) return true;
+    return false;
+  }
+  // Parts from p may be published: alive (or already delivered), init matches, steady unless none is.
+  bool usable(int p, size_t ri) const {
+    const PerPipeline& pp = pipelines[p];
+    if (pp.initMismatch[ri]) return false;
+    return pp.steady || !anySteadyAlive();
+  }
+
+  void publish(size_t ri, int p, std::vector<PipelineSwitchEvent>& events, const std::string& reason) {
+    PerRendition& r = renditions[ri];
+    Arrived a = std::move(r.buffered[p].front());
+    r.buffered[p].pop_front();
+    if (p != r.src) {
+      const int from = r.src;
+      r.src = p;
+      ++switches;
+      if (announced.first != from || announced.second != p) {
+        announced = {from, p};
+        events.push_back({nowUtcUs(), from, p, reason, r.spec.id, a.part.segmentNumber, a.part.partIndex});
+      }
+    }
+    if (r.nextStart >= 0 && a.part.startTime90k > r.nextStart) ++gapParts;
+    r.nextStart = a.part.startTime90k + a.part.duration90k;
+    ++pipelines[p].published;
+    if (ri == firstVideo()) onAir = p;
+    downstream->onPart(std::move(a.part));
+  }
+
+  size_t firstVideo() const {
+    for (size_t i = 0; i < renditions.size(); ++i)
+      if (renditions[i].spec.video) return i;
+    return 0;
+  }
+
+  // Publishes every part of rendition ri that can go now.
+  void drain(size_t ri, int64_t now, std::vector<PipelineSwitchEvent>& events) {
+    PerRendition& r = renditions[ri];
+    const int64_t lagUs = int64_t{options.lagMs} * 1000;
+    for (;;) {
+      // Stale: parts at or before what is published (the packager would refuse them anyway).
+      if (r.nextStart >= 0)
+        for (auto& q : r.buffered)
+          while (!q.empty() && q.front().part.startTime90k < r.nextStart) q.pop_front();
+      auto front = [&](int p) -> const Arrived* { return r.buffered[p].empty() ? nullptr : &r.buffered[p].front(); };
+      auto exact = [&](int p) -> const Arrived* {
+        const Arrived* a = front(p);
+        return a && (r.nextStart < 0 || a->part.startTime90k == r.nextStart) && usable(p, ri) ? a : nullptr;
+      };
+      const bool boundary = r.nextStart >= 0 && r.nextStart % timeline.segmentDuration90k() == 0;
+      // Back to the preferred pipeline, at a segment boundary only.
+      if (boundary && r.src != preferred && pipelines[preferred].steady && alive(preferred) && usable(preferred, ri)) {
+        if (exact(preferred)) {
+          publish(ri, preferred, events,
+                  preferred == options.preferred ? "return to the preferred pipeline" : "operator preference");
+          continue;
+        }
+        const Arrived* mine = exact(r.src);
+        if (mine && now - mine->atUs < lagUs) break;  // give the preferred one its chance
+      }
+      if (exact(r.src) && alive(r.src)) {
+        publish(ri, r.src, events, "");
+        continue;
+      }
+      // Another pipeline has the part: take it when the current one is down, unusable or late.
+      int take = -1;
+      std::string why;
+      for (int q = 0; q < options.pipelines && take < 0; ++q) {
+        if (q == r.src) continue;
+        const Arrived* a = exact(q);
+        if (!a) continue;
+        if (!alive(r.src)) {
+          take = q;
+          why = "pipeline " + std::to_string(r.src) + " down: " + downReason[r.src];
+        } else if (!usable(r.src, ri)) {
+          take = q;
+          why = "pipeline " + std::to_string(r.src) + " not steady";
+        } else if (now - a->atUs >= lagUs) {
+          take = q;
+          why = "pipeline " + std::to_string(r.src) + " lags more than " + std::to_string(options.lagMs) + " ms";
+        }
+      }
+      if (take >= 0) {
+        publish(ri, take, events, why);
+        continue;
+      }
+      // A hole no pipeline fills (every live one skipped it): after the lag,
+      // publish the earliest later part, preferring the current pipeline.
+      int later = -1;
+      for (int q = 0; q < options.pipelines; ++q) {
+        const Arrived* a = front(q);
+        if (!a || !usable(q, ri) || now - a->atUs < lagUs) continue;
+        if (later < 0 || a->part.startTime90k < front(later)->part.startTime90k ||
+            (a->part.startTime90k == front(later)->part.startTime90k && q == r.src))
+          later = q;
+      }
+      if (later >= 0 && r.nextStart >= 0) {
+        log::get("package")->warn("[ch={} r={}] no pipeline has the part at {}: publishing the next one at {}",
+                                  channelId, r.spec.id, r.nextStart, front(later)->part.startTime90k);
+        publish(ri, later, events, "hole");
+        continue;
+      }
+      break;
+    }
+  }
+
+  void fire(const std::vector<PipelineSwitchEvent>& events) {
+    if (events.empty()) return;
+    std::function<void(const PipelineSwitchEvent&)> h;
+    {
+      std::lock_guard lock(handlerMu);
+      h = handler;
+    }
+    for (const auto& e : events) {
+      log::get("package")->warn("[ch={}] pipeline {} -> {} at {} {}.{}: {}", channelId, e.from, e.to, e.rendition,
+                                e.atSegment, e.atPart, e.reason);
+      if (h) h(e);
+    }
+  }
+
+  const std::string channelId;
+  const Timeline& timeline;
+  PartSink* const downstream;
+  PipelineSelectorOptions options;
+
+  mutable std::mutex mu;  // guards everything below
+  std::vector<PerRendition> renditions;
+  std::vector<PerPipeline> pipelines;
+  std::map<int, std::string> downReason;
+  int preferred = 0;
+  int onAir = -1;
+  uint64_t switches = 0;
+  uint64_t gapParts = 0;
+  std::pair<int, int> announced{-1, -1};
+
+  std::vector<std::unique_ptr<Input>> inputs;
+  std::mutex handlerMu;
+  std::function<void(const PipelineSwitchEvent&)> handler;
+
+  std::mutex tickMu;
+  std::condition_variable tickCv;
+  bool ticking = false;
+  std::thread ticker;
+};
+
+PipelineSelector::PipelineSelector(std::string channelId, const Timeline& timeline, PartSink* downstream,
+                                   std::vector<Rendition> renditions, PipelineSelectorOptions options)
+    : impl_(std::make_unique<Impl>(std::move(channelId), timeline, downstream, std::move(renditions), options)) {}
+
+PipelineSelector::~PipelineSelector() { stop(); }
+
+PartSink* PipelineSelector::input(int pipeline) {
+  return pipeline >= 0 && pipeline < static_cast<int>(impl_->inputs.size()) ? impl_->inputs[pipeline].get() : nullptr;
+}
+
+void PipelineSelector::start() {
+  std::lock_guard lock(impl_->tickMu);
+  if (impl_->ticking) return;
+  impl_->ticking = true;
+  impl_->ticker = std::thread([this] {
+    std::unique_lock l(impl_->tickMu);
+    while (impl_->ticking) {
+      impl_->tickCv.wait_for(l, std::chrono::milliseconds(20));
+      if (!impl_->ticking) break;
+      l.unlock();
+      tick();
+      l.lock();
+    }
+  });
+}
+
+void PipelineSelector::stop() {
+  {
+    std::lock_guard lock(impl_->tickMu);
+    impl_->ticking = false;
+  }
+  impl_->tickCv.notify_all();
+  if (impl_->ticker.joinable()) impl_->ticker.join();
+}
+
+void PipelineSelector::tick() {
+  std::vector<PipelineSwitchEvent> events;
+  {
+    std::lock_guard lock(impl_->mu);
+    const int64_t now = steadyUs();
+    for (size_t ri = 0; ri < impl_->renditions.size(); ++ri) impl_->drain(ri, now, events);
+  }
+  impl_->fire(events);
+}
+
+Status PipelineSelector::prefer(int pipeline) {
+  std::lock_guard lock(impl_->mu);
+  if (pipeline < 0 || pipeline >= impl_->options.pipelines)
+    return Status::error("no pipeline " + std::to_string(pipeline) + " (the channel has " +
+                         std::to_string(impl_->options.pipelines) + ")");
+  impl_->preferred = pipeline;
+  return Status::ok();
+}
+
+void PipelineSelector::onSwitch(std::function<void(const PipelineSwitchEvent&)> handler) {
+  std::lock_guard lock(impl_->handlerMu);
+  impl_->handler = std::move(handler);
+}
+
+PipelineSelectorStatus PipelineSelector::status() const {
+  std::lock_guard lock(impl_->mu);
+  PipelineSelectorStatus s;
+  s.preferred = impl_->preferred;
+  s.onAir = impl_->onAir;
+  s.switches = impl_->switches;
+  s.gapParts = impl_->gapParts;
+  for (int i = 0; i < impl_->options.pipelines; ++i) {
+    const auto& p = impl_->pipelines[i];
+    s.pipelines.push_back({i, p.state, p.steady, impl_->onAir == i, p.received, p.published, p.restarts, p.lastRatio});
+  }
+  return s;
+}
+
+}  // namespace vigil::package

@@ -1,0 +1,106 @@
+// The packager's choice between a channel's redundant pipelines (DESIGN.md
+// contract 6). Every pipeline sends its CMAF parts here (input(p)); for each
+// rendition the selector publishes each part once, in timeline order, from
+// one pipeline, to the packager:
+//   - from the rendition's current pipeline (normally the preferred one) as
+//     soon as its part arrives;
+//   - from another pipeline when the current one is down, or lags: the other
+//     delivered the part lagMs ago and the current one still has not. The
+//     rendition then stays on the other pipeline;
+//   - back to the preferred pipeline only at a segment boundary (an IDR in
+//     every pipeline), and only once it is steady.
+// A pipeline that restarted is not steady until steadySegments complete
+// segments in every video rendition stay within spikeBound x max(target,
+// the same segment from a steady pipeline): an encoder starting cold must not
+// reach viewers with a bitrate spike. It is still taken when no steady
+// pipeline is alive (a spike beats a stall).
+// Parts arrive on the pipelines' reader threads; a 20 ms tick judges lags.
+#pragma once
+
+#include <condition_variable>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "core/part_sink.h"
+#include "core/status.h"
+#include "core/timeline.h"
+
+namespace vigil::package {
+
+struct PipelineSelectorOptions {
+  int pipelines = 2;
+  int preferred = 0;
+  int lagMs = 250;
+  int steadySegments = 2;   // 0: a restarted pipeline is taken at once (no spike guard)
+  double spikeBound = 1.1;  // segment bitrate / max(target, steady peer)
+};
+
+struct PipelineSwitchEvent {
+  int64_t utcUs = 0;
+  int from = -1;
+  int to = -1;
+  std::string reason;     // "pipeline 0 down: ...", "pipeline 0 lags", "return to preferred", ...
+  std::string rendition;  // the first rendition that switched
+  int64_t atSegment = 0;  // where (segment.part of that rendition)
+  int atPart = 0;
+};
+
+struct SelectorPipelineStatus {
+  int index = 0;
+  PipelineState state = PipelineState::Down;
+  bool steady = false;  // eligible for the manifest (no restart spike)
+  bool onAir = false;   // the first video rendition is published from it
+  uint64_t partsReceived = 0;
+  uint64_t partsPublished = 0;
+  int64_t restarts = 0;         // Starting after having been up
+  double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, steady peer)
+};
+
+struct PipelineSelectorStatus {
+  int preferred = 0;
+  int onAir = -1;  // pipeline of the first video rendition's newest part
+  uint64_t switches = 0;
+  uint64_t gapParts = 0;  // parts published after a hole no pipeline could fill
+  std::vector<SelectorPipelineStatus> pipelines;
+};
+
+class PipelineSelector {
+ public:
+  struct Rendition {
+    std::string id;
+    bool video = true;
+    int64_t targetBps = 0;
+  };
+  // downstream (the packager) must outlive the selector.
+  PipelineSelector(std::string channelId, const Timeline& timeline, PartSink* downstream,
+                   std::vector<Rendition> renditions, PipelineSelectorOptions options);
+  ~PipelineSelector();
+  PipelineSelector(const PipelineSelector&) = delete;
+  PipelineSelector& operator=(const PipelineSelector&) = delete;
+
+  // The sink pipeline p sends to (also told of p's state changes).
+  PartSink* input(int pipeline);
+  // Starts / stops the tick thread.
+  void start();
+  void stop();
+
+  // Operator: return to pipeline p at the next segment boundary (when steady).
+  Status prefer(int pipeline);
+  // Called outside the selector's lock, on a pipeline or tick thread.
+  void onSwitch(std::function<void(const PipelineSwitchEvent&)> handler);
+  PipelineSelectorStatus status() const;
+
+  // Judges lags now (the tick thread calls it; tests may too).
+  void tick();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace vigil::package
