@@ -103,7 +103,8 @@ QJsonObject playerResult(QProcess& proc, int timeoutMs) {
   // The verdict first (the harness's PASS/FAIL line and its reasons), so a
   // truncated log still says why a playback failed; then the report's tail.
   const int verdict = std::max(out.lastIndexOf("PASS:"), out.lastIndexOf("FAIL:"));
-  qInfo().noquote() << "player exit" << rc << ":" << (verdict >= 0 ? out.mid(verdict).trimmed() : QByteArray("no verdict"))
+  qInfo().noquote() << "player exit" << rc << ":"
+                    << (verdict >= 0 ? out.mid(verdict).trimmed() : QByteArray("no verdict"))
                     << "reasons:" << QJsonDocument(result["reasons"].toArray()).toJson(QJsonDocument::Compact);
   if (rc != 0) qInfo().noquote() << out.right(3000);
   return result;
