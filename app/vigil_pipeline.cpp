@@ -17,12 +17,12 @@
 #include <string>
 #include <thread>
 
-#include <spdlog/sinks/stdout_color_sinks.h>
 #include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
 
 #include "control/config.h"
 #include "core/log.h"
+#include "host_logging.h"
 #include "ingest/ffmpeg_log.h"
 #include "pipeline/pipeline.h"
 #include "pipeline/worker_protocol.h"
@@ -30,6 +30,11 @@
 namespace wire = vigil::pipeline::wire;
 
 namespace {
+
+// Test hook: SIGUSR1 makes the next video encode fail, as a broken encoder
+// would (the end-to-end tests inject an encoder error from outside).
+std::atomic<bool> g_injectError{false};
+void onUsr1(int) { g_injectError = true; }
 
 // Sends what the pipeline emits; the rendition threads and the stats thread share the socket.
 class SocketSink final : public vigil::PartSink {
@@ -57,9 +62,8 @@ int main(int argc, char** argv) {
     if (std::strcmp(argv[i], "--index") == 0) index = argv[i + 1];
   }
   std::signal(SIGPIPE, SIG_IGN);
-  auto sinkLog = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  spdlog::set_default_logger(std::make_shared<spdlog::logger>("worker", sinkLog));
-  spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %n[p" + index + "]: %v");
+  std::signal(SIGUSR1, onUsr1);
+  vigil::app::setupLogging("text", "info", "p" + index);
   vigil::ingest::installFfmpegLogBridge();
 
   wire::Reader reader(fd);
@@ -77,9 +81,11 @@ int main(int argc, char** argv) {
   };
   const auto meta = nlohmann::json::parse(hello->meta, nullptr, false);
   if (!meta.is_object() || !meta.contains("channel") || !meta.contains("timeline") ||
-      !meta.value("logLevel", nlohmann::json("info")).is_string())
+      !meta.value("logLevel", nlohmann::json("info")).is_string() ||
+      !meta.value("logFormat", nlohmann::json("text")).is_string())
     return fail("hello: not the engine's hello");
-  spdlog::set_level(spdlog::level::from_str(meta.value("logLevel", std::string("info"))));
+  vigil::app::setupLogging(meta.value("logFormat", std::string("text")), meta.value("logLevel", std::string("info")),
+                           "p" + index);
   auto spec = vigil::control::parseChannel(meta["channel"], "channel");
   if (!spec) return fail("hello: " + spec.message());
   auto timeline = wire::timelineFromJson(meta["timeline"]);
@@ -120,6 +126,10 @@ int main(int argc, char** argv) {
     if (!m) {
       if (!wire::isEof(m.status())) spdlog::error("from the engine: {}", m.message());
       break;
+    }
+    if (g_injectError.exchange(false)) {
+      spdlog::warn("test hook (SIGUSR1): injecting an encoder error");
+      pipeline.injectEncoderError();
     }
     if (m->type == wire::Type::Video || m->type == wire::Type::Audio) {
       auto frame = wire::decodeFrame(*m);

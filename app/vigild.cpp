@@ -6,13 +6,12 @@
 #include <string>
 #include <thread>
 
-#include <spdlog/pattern_formatter.h>
-#include <spdlog/sinks/stdout_color_sinks.h>
-#include <spdlog/spdlog.h>
 #include <nlohmann/json.hpp>
+#include <spdlog/spdlog.h>
 
 #include "control/config.h"
 #include "control/engine.h"
+#include "host_logging.h"
 
 namespace {
 
@@ -36,31 +35,6 @@ Options:
   --help              this text
   --version           print the version
 )";
-
-// JSON-lines logging: the message is escaped by a real JSON writer.
-class JsonMessageFlag final : public spdlog::custom_flag_formatter {
- public:
-  void format(const spdlog::details::log_msg& msg, const std::tm&, spdlog::memory_buf_t& dest) override {
-    const std::string escaped = nlohmann::json(std::string(msg.payload.data(), msg.payload.size())).dump();
-    dest.append(escaped.data(), escaped.data() + escaped.size());
-  }
-  std::unique_ptr<custom_flag_formatter> clone() const override { return std::make_unique<JsonMessageFlag>(); }
-};
-
-void setupLogging(const vigil::control::LogSpec& spec) {
-  auto sink = std::make_shared<spdlog::sinks::stderr_color_sink_mt>();
-  auto logger = std::make_shared<spdlog::logger>("vigild", sink);
-  spdlog::set_default_logger(logger);
-  spdlog::set_level(spdlog::level::from_str(spec.level));
-  if (spec.format == "json") {
-    auto formatter = std::make_unique<spdlog::pattern_formatter>(spdlog::pattern_time_type::utc);
-    formatter->add_flag<JsonMessageFlag>('*').set_pattern(
-        R"({"time":"%Y-%m-%dT%H:%M:%S.%fZ","level":"%l","component":"%n","msg":%*})");
-    spdlog::set_formatter(std::move(formatter));
-  } else {
-    spdlog::set_pattern("%Y-%m-%d %H:%M:%S.%e %^%l%$ %n: %v");
-  }
-}
 
 bool takeValue(int& i, int argc, char** argv, std::string& out) {
   if (i + 1 >= argc) {
@@ -140,7 +114,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "vigild: no channels: give --config FILE or --demo\n");
     return 2;
   }
-  setupLogging(config.log);
+  vigil::app::setupLogging(config.log.format, config.log.level);
 
   // Block the stop signals in every thread; the main thread waits for them.
   sigset_t stopSignals;

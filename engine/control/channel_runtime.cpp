@@ -172,7 +172,8 @@ Status ChannelRuntime::startPipelines() {
     const nlohmann::json hello{{"channel", channelToJson(spec_)},
                                {"timeline", pipeline::wire::timelineToJson(*impl_->timeline)},
                                {"index", i},
-                               {"logLevel", std::string(level.data(), level.size())}};
+                               {"logLevel", std::string(level.data(), level.size())},
+                               {"logFormat", workerLogFormat_}};
     auto p = std::make_unique<pipeline::PipelineProcess>(
         spec_.id, i, pipeline::wire::encode(pipeline::wire::Type::Hello, hello), impl_->selector->input(i), po);
     if (auto s = p->start(); !s) return Status::error("pipeline " + std::to_string(i) + ": " + s.message());

@@ -43,6 +43,8 @@ class ChannelRuntime {
   ChannelRuntime(const ChannelRuntime&) = delete;
   ChannelRuntime& operator=(const ChannelRuntime&) = delete;
 
+  // How the pipeline workers write their logs ("text" | "json", as the engine's). Before start().
+  void setWorkerLogFormat(std::string format) { workerLogFormat_ = std::move(format); }
   Status start();
   void stop();
 
@@ -64,6 +66,7 @@ class ChannelRuntime {
   Status startInput(size_t i);
   struct Impl;
   ChannelSpec spec_;
+  std::string workerLogFormat_ = "text";
   std::unique_ptr<Impl> impl_;
 };
 

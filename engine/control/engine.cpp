@@ -162,6 +162,7 @@ Status Engine::addChannel(const ChannelSpec& spec) {
     if ((in.type == "srt" && !d.srt) || (in.type == "rtmp" && !d.rtmp))
       return Status::error("channel " + spec.id + ": " + in.type + " input without an " + in.type + " listener");
   auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get(), d.rtmp.get());
+  runtime->setWorkerLogFormat(d.config.log.format);
   if (auto s = runtime->start(); !s) {
     log::get("control")->error("[ch={}] {}", spec.id, s.message());
     return s;
