@@ -2,6 +2,7 @@
 
 #include <QCoreApplication>
 #include <QDebug>
+#include <QDir>
 #include <QElapsedTimer>
 #include <QEventLoop>
 #include <QFile>
@@ -90,7 +91,7 @@ bool startPlayer(QProcess& proc, const QStringList& args) {
 }
 
 QJsonObject playerResult(QProcess& proc, int timeoutMs) {
-  const bool finished = proc.waitForFinished(timeoutMs);
+  const bool finished = proc.state() == QProcess::NotRunning || proc.waitForFinished(timeoutMs);
   if (!finished) {
     proc.kill();
     proc.waitForFinished(2000);
@@ -105,9 +106,39 @@ QJsonObject playerResult(QProcess& proc, int timeoutMs) {
   const int verdict = std::max(out.lastIndexOf("PASS:"), out.lastIndexOf("FAIL:"));
   qInfo().noquote() << "player exit" << rc << ":"
                     << (verdict >= 0 ? out.mid(verdict).trimmed() : QByteArray("no verdict"))
-                    << "reasons:" << QJsonDocument(result["reasons"].toArray()).toJson(QJsonDocument::Compact);
+                    << "reasons:" << QJsonDocument(result["reasons"].toArray()).toJson(QJsonDocument::Compact)
+                    << "stalls:" << QJsonDocument(result["stalls"].toObject()).toJson(QJsonDocument::Compact);
   if (rc != 0) qInfo().noquote() << out.right(3000);
   return result;
+}
+
+QMap<int, qint64> pipelineWorkers(qint64 parentPid) {
+  QMap<int, qint64> out;
+  for (const QString& entry : QDir("/proc").entryList(QDir::Dirs | QDir::NoDotAndDotDot)) {
+    bool numeric = false;
+    const qint64 pid = entry.toLongLong(&numeric);
+    if (!numeric) continue;
+    QFile stat("/proc/" + entry + "/stat");
+    if (!stat.open(QIODevice::ReadOnly)) continue;
+    // pid (comm) state ppid ...: comm may hold spaces, so split after the last ')'.
+    const QByteArray line = stat.readAll();
+    const QList<QByteArray> rest = line.mid(line.lastIndexOf(')') + 2).split(' ');
+    if (rest.size() < 2 || rest[1].toLongLong() != parentPid || rest[0] == "Z") continue;
+    QFile cmd("/proc/" + entry + "/cmdline");
+    if (!cmd.open(QIODevice::ReadOnly)) continue;
+    const QList<QByteArray> argv = cmd.readAll().split('\0');
+    if (argv.isEmpty() || !argv[0].endsWith("vigil-pipeline")) continue;
+    const int at = argv.indexOf("--index");
+    if (at >= 0 && at + 1 < argv.size()) out[argv[at + 1].toInt()] = pid;
+  }
+  return out;
+}
+
+bool processAlive(qint64 pid) {
+  QFile stat(QString("/proc/%1/stat").arg(pid));
+  if (!stat.open(QIODevice::ReadOnly)) return false;
+  const QByteArray line = stat.readAll();
+  return !line.mid(line.lastIndexOf(')') + 2).startsWith('Z');
 }
 
 QJsonObject play(const QStringList& args) {
@@ -148,12 +179,27 @@ Vigild::~Vigild() {
   if (proc_.state() != QProcess::NotRunning) terminate(5000);
 }
 
-void Vigild::drain() { log_ += QString::fromUtf8(proc_.readAll()); }
+// vigild (and its pipeline workers, which share its stderr) write to a file,
+// never a pipe: a test blocked on a player must not stall the engine on a
+// full pipe.
+void Vigild::drain() {
+  QFile f(logFile_.fileName());
+  if (!f.open(QIODevice::ReadOnly) || !f.seek(logRead_)) return;
+  const QByteArray more = f.readAll();
+  logRead_ += more.size();
+  log_ += QString::fromUtf8(more);
+}
 
 bool Vigild::start(const QString& dataDir, const QStringList& args, int timeoutMs) {
   log_.clear();
   baseUrl_.clear();
+  if (!logFile_.isOpen() && !logFile_.open()) {
+    log_ = "cannot create vigild's log file";
+    return false;
+  }
+  logRead_ = 0;
   proc_.setProcessChannelMode(QProcess::MergedChannels);
+  proc_.setStandardOutputFile(logFile_.fileName(), QIODevice::Truncate);
   proc_.start(binaryDir() + "/app/vigild", args + QStringList{"--http", "127.0.0.1:0", "--data", dataDir});
   if (!proc_.waitForStarted(5000)) {
     log_ = "vigild did not start: " + proc_.errorString();
@@ -172,7 +218,7 @@ bool Vigild::waitForLog(const QRegularExpression& re, int timeoutMs) {
     drain();
     if (re.match(log_).hasMatch()) return true;
     if (t.elapsed() >= timeoutMs || proc_.state() != QProcess::Running) return false;
-    proc_.waitForReadyRead(100);
+    proc_.waitForFinished(20);  // also notices an exit
   }
 }
 

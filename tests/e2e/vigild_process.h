@@ -5,10 +5,12 @@
 #include <QByteArray>
 #include <QDateTime>
 #include <QJsonObject>
+#include <QMap>
 #include <QProcess>
 #include <QRegularExpression>
 #include <QString>
 #include <QStringList>
+#include <QTemporaryFile>
 #include <QVector>
 
 namespace vigil::test {
@@ -53,6 +55,12 @@ QVector<MediaSegment> parseMediaPlaylist(const QString& text);
 // time they cover, no gap, no overlap), else what is wrong.
 QString pdtGaps(const QVector<MediaSegment>& segments);
 
+// The pipeline worker processes (vigil-pipeline) whose parent is parentPid,
+// by pipeline index (from their command line).
+QMap<int, qint64> pipelineWorkers(qint64 parentPid);
+// True while a process with this pid exists (and is not a zombie).
+bool processAlive(qint64 pid);
+
 class Vigild {
  public:
   ~Vigild();
@@ -71,6 +79,8 @@ class Vigild {
  private:
   void drain();
   QProcess proc_;
+  QTemporaryFile logFile_;
+  qint64 logRead_ = 0;
   QString baseUrl_;
   QString log_;
 };

@@ -234,7 +234,11 @@
       lowLatencyMode: !!cfg.lowLatency,
       // Keep hls.js from reaching for anything but the stream.
       capLevelToPlayerSize: false,
-      backBufferLength: 30,
+      // hls.js's own default (Infinity). With backBufferLength: 30, hls.js
+      // 1.7.4 stalled ~3 s at a segment boundary once its back-buffer
+      // eviction began (4 of 4 one-minute LL-HLS runs here; none with the
+      // default): its flush interrupts the part loading (hls.js#6919).
+      backBufferLength: Infinity,
     };
     if (cfg.lowLatency) {
       // Target latency comes from the playlist: in lowLatencyMode hls.js uses

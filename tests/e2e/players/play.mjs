@@ -148,6 +148,7 @@ async function main() {
 
   const userDataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'vigil-chromium-'));
   const consoleNotes = [];
+  const requests = [];
   let context;
   let report = null;
   let harnessError = null;
@@ -167,6 +168,18 @@ async function main() {
     page.on('console', (m) => {
       if ((m.type() === 'error' || m.type() === 'warning') && consoleNotes.length < 50) consoleNotes.push(`${m.type()}: ${m.text()}`.slice(0, 500));
     });
+    // Every media request with its timing, kept to explain a stall afterwards.
+    const started = new Map();
+    const done = (r, status) => {
+      const t0 = started.get(r);
+      if (t0 === undefined) return;
+      started.delete(r);
+      const u = new URL(r.url());
+      requests.push({ t0: t0 - wallStart, t1: Date.now() - wallStart, status, url: u.pathname.split('/').slice(-2).join('/') + u.search });
+    };
+    page.on('request', (r) => { if (r.url().startsWith(opts.url.split('/live/')[0])) started.set(r, Date.now()); });
+    page.on('requestfinished', async (r) => { const resp = await r.response().catch(() => null); done(r, resp ? resp.status() : 0); });
+    page.on('requestfailed', (r) => done(r, `failed: ${r.failure()?.errorText}`));
     page.on('pageerror', (e) => { if (consoleNotes.length < 50) consoleNotes.push(`pageerror: ${e.message}`.slice(0, 500)); });
 
     wallStart = Date.now();
@@ -189,6 +202,10 @@ async function main() {
   const watchedSeconds = wallStart ? (Date.now() - wallStart) / 1000 : 0;
 
   const out = evaluate(opts, report, harnessError, consoleNotes, watchedSeconds);
+  // The requests around each stall (page time ~ harness time since the page load).
+  if (out.stalls && out.stalls.events.length)
+    out.stalls.requests = requests.filter((q) => out.stalls.events.some((e) =>
+      q.t1 >= e.atMs - 3000 && q.t0 <= e.atMs + e.durationMs + 500)).slice(0, 200);
   const text = JSON.stringify(out, null, 2);
   console.log(text);
   if (opts.json) fs.writeFileSync(opts.json, text + '\n');
