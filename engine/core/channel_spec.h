@@ -75,6 +75,16 @@ struct FailoverSpec {
   int returnHoldoffMs = 10000;  // then the switch happens at the next segment boundary
 };
 
+// When the monitor raises the channel's alarms (monitor/alarm_rules.h).
+struct AlarmSpec {
+  // Manifest age thresholds; 0: the default, 3 s and 6 s with LL-HLS parts,
+  // scaled by segment duration / 2 s for classic HLS (part == segment).
+  int manifestAgeWarningMs = 0;
+  int manifestAgeCriticalMs = 0;
+  int clearAfterMs = 2000;     // a manifest-age alarm clears after the age stays below warning this long
+  int badFeedClearMs = 30000;  // input.bad-feed clears after the input is fit with still error counters this long
+};
+
 struct ChannelSpec {
   std::string id;    // URI-safe channel id
   std::string name;  // display name
@@ -86,6 +96,7 @@ struct ChannelSpec {
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;
+  AlarmSpec alarms;
 };
 
 // Every rendition id of a channel: the video ladder's in order, then the audio's.

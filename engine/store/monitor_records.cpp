@@ -106,8 +106,11 @@ void Store::recordManifestAge(std::vector<ManifestAgeBucket> buckets) {
   if (buckets.empty()) return;
   enqueue([buckets = std::move(buckets)](sqlite3* db) {
     Stmt st(db,
-            "INSERT OR REPLACE INTO manifest_age_history(channel_id, rendition_id, start_us, max_age_us, "
-            "mean_age_us, samples) VALUES(?1, ?2, ?3, ?4, ?5, ?6)");
+            "INSERT INTO manifest_age_history(channel_id, rendition_id, start_us, max_age_us, mean_age_us, samples) "
+            "VALUES(?1, ?2, ?3, ?4, ?5, ?6) ON CONFLICT(channel_id, rendition_id, start_us) DO UPDATE SET "
+            "max_age_us = MAX(max_age_us, excluded.max_age_us), "
+            "mean_age_us = (mean_age_us * samples + excluded.mean_age_us * excluded.samples) / "
+            "(samples + excluded.samples), samples = samples + excluded.samples");
     for (const auto& b : buckets) {
       st.reset().bind(1, b.channelId).bind(2, b.renditionId).bind(3, b.startUs).bind(4, b.maxAgeUs);
       st.bind(5, b.meanAgeUs).bind(6, b.samples);

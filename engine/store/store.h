@@ -108,7 +108,8 @@ class Store {
   // An event that must survive a crash: waits for its commit.
   Status appendEventDurable(EventRecord event);
 
-  // Manifest-age history (queued). Buckets replace those of the same start.
+  // Manifest-age history (queued). A bucket merges with one of the same start
+  // (a restart within its interval): max of the maxima, mean over both.
   void recordManifestAge(std::vector<ManifestAgeBucket> buckets);
   void pruneManifestAge(int64_t beforeUtcUs);
   // Buckets starting in [fromUtcUs, toUtcUs), oldest first.

@@ -159,19 +159,21 @@ class TstStore : public QObject {
     QCOMPARE((*s)->writeFailures(), failuresBefore + 1);
   }
 
-  void manifestAgeHistoryIsRangedReplacedAndPruned() {
+  void manifestAgeHistoryIsRangedMergedAndPruned() {
     auto s = Store::open(path("age.db"));
     QVERIFY(s);
     std::vector<vigil::store::ManifestAgeBucket> buckets;
     for (int i = 0; i < 6; ++i) buckets.push_back({"ch", "v0", i * 10'000'000LL, 400'000 + i, 300'000, 40});
     buckets.push_back({"ch", "a0", 0, 1, 1, 1});
     (*s)->recordManifestAge(buckets);
-    (*s)->recordManifestAge({{"ch", "v0", 20'000'000, 7'000'000, 2'000'000, 40}});  // replaces the bucket at 20 s
+    (*s)->recordManifestAge({{"ch", "v0", 20'000'000, 7'000'000, 100'000, 10}});  // merges into the bucket at 20 s
     (*s)->flush();
     auto got = (*s)->manifestAgeHistory("ch", "v0", 10'000'000, 40'000'000);
     QCOMPARE(got.size(), size_t{3});
     QCOMPARE(got[0].startUs, int64_t{10'000'000});
     QCOMPARE(got[1].maxAgeUs, int64_t{7'000'000});
+    QCOMPARE(got[1].meanAgeUs, int64_t{(300'000 * 40 + 100'000 * 10) / 50});
+    QCOMPARE(got[1].samples, int64_t{50});
     QCOMPARE(got[2].startUs, int64_t{30'000'000});
     (*s)->pruneManifestAge(30'000'000);
     (*s)->flush();
