@@ -103,6 +103,20 @@ const Schema<FailoverSpec>& failoverSchema() {
   return s;
 }
 
+const Schema<RtmpSpec>& rtmpSchema() {
+  static const Schema<RtmpSpec> s({
+      string("listen", &RtmpSpec::listen, {}, 64, "ADDR:PORT of the RTMP listener shared by every channel (1935)"),
+  });
+  return s;
+}
+
+const Schema<SrtSpec>& srtSchema() {
+  static const Schema<SrtSpec> s({
+      string("listen", &SrtSpec::listen, {}, 64, "ADDR:PORT of the SRT listener shared by every channel"),
+  });
+  return s;
+}
+
 const Schema<AlarmSpec>& alarmSchema() {
   static const Schema<AlarmSpec> s({
       integer("manifest_age_warning_ms", &AlarmSpec::manifestAgeWarningMs, 0, 600000,
@@ -143,20 +157,6 @@ const Schema<monitor::MonitorSpec>& monitorSchema() {
   return s;
 }
 
-const Schema<RtmpSpec>& rtmpSchema() {
-  static const Schema<RtmpSpec> s({
-      string("listen", &RtmpSpec::listen, {}, 64, "ADDR:PORT of the RTMP listener shared by every channel (1935)"),
-  });
-  return s;
-}
-
-const Schema<SrtSpec>& srtSchema() {
-  static const Schema<SrtSpec> s({
-      string("listen", &SrtSpec::listen, {}, 64, "ADDR:PORT of the SRT listener shared by every channel"),
-  });
-  return s;
-}
-
 // The channel schema; "ladder" and "inputs" are handled alongside it.
 const Schema<ChannelSpec>& channelSchema() {
   static const Schema<ChannelSpec> s({
@@ -165,9 +165,9 @@ const Schema<ChannelSpec>& channelSchema() {
       object("source", &ChannelSpec::source, sourceSchema(), "the built-in test source"),
       object("audio", &ChannelSpec::audio, audioSchema(), "the AAC audio rendition"),
       object("packaging", &ChannelSpec::packaging, packagingSchema(), "segments, parts and windows"),
+      object("alarms", &ChannelSpec::alarms, alarmSchema(), "when the monitor raises and clears the channel's alarms"),
       object("failover", &ChannelSpec::failover, failoverSchema(),
              "input failover: when the on-air input is taken off air, and the return to the primary"),
-      object("alarms", &ChannelSpec::alarms, alarmSchema(), "when the monitor raises and clears the channel's alarms"),
   });
   return s;
 }

@@ -40,6 +40,16 @@ struct PackagingSpec {
   int dvrWindowSegments = 60;  // segments kept in memory and addressable
 };
 
+// When the monitor raises the channel's alarms (monitor/alarm_rules.h).
+struct AlarmSpec {
+  // Manifest age thresholds; 0: the default, 3 s and 6 s with LL-HLS parts,
+  // scaled by segment duration / 2 s for classic HLS (part == segment).
+  int manifestAgeWarningMs = 0;
+  int manifestAgeCriticalMs = 0;
+  int clearAfterMs = 2000;     // a manifest-age alarm clears after the age stays below warning this long
+  int badFeedClearMs = 30000;  // input.bad-feed clears after the input is fit with still error counters this long
+};
+
 // The built-in test source: a moving pattern with a burned-in wall clock and a tone.
 struct TestSourceSpec {
   int width = 640;
@@ -73,16 +83,6 @@ struct FailoverSpec {
   int freezeMs = 3000;          // the same picture for this long; 0: never a reason
   bool autoReturn = true;       // back to the primary once it has been fit for returnHoldoffMs
   int returnHoldoffMs = 10000;  // then the switch happens at the next segment boundary
-};
-
-// When the monitor raises the channel's alarms (monitor/alarm_rules.h).
-struct AlarmSpec {
-  // Manifest age thresholds; 0: the default, 3 s and 6 s with LL-HLS parts,
-  // scaled by segment duration / 2 s for classic HLS (part == segment).
-  int manifestAgeWarningMs = 0;
-  int manifestAgeCriticalMs = 0;
-  int clearAfterMs = 2000;     // a manifest-age alarm clears after the age stays below warning this long
-  int badFeedClearMs = 30000;  // input.bad-feed clears after the input is fit with still error counters this long
 };
 
 struct ChannelSpec {

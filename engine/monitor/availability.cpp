@@ -126,7 +126,8 @@ Topology channelTopology(const ChannelSpec& spec, const ComponentAvailability& c
   for (const auto& in : spec.inputs) inputs.push_back(Topology::component("input " + in.id, components.input));
   if (inputs.empty()) inputs.push_back(Topology::component("test source", components.input));
   std::vector<Topology> pipelines;
-  for (int i = 0; i < std::max(1, pipelineCount); ++i)
+  if (pipelineCount <= 0) pipelineCount = pipelineCountOf(spec);
+  for (int i = 0; i < pipelineCount; ++i)
     pipelines.push_back(Topology::component("pipeline " + std::to_string(i), components.pipeline));
   return Topology::series({Topology::parallel(std::move(inputs)), Topology::parallel(std::move(pipelines)),
                            Topology::component("origin", components.origin)});

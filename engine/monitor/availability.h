@@ -92,8 +92,18 @@ class Topology {
 
 // A channel: its inputs in parallel (the test source counts as one input),
 // its pipelines in parallel (1 for a Single channel, 2 for Standard), then
-// the origin, in series.
-Topology channelTopology(const ChannelSpec& spec, const ComponentAvailability& components, int pipelineCount = 1);
+// the origin, in series. pipelineCount 0: the spec's (see pipelineCountOf).
+Topology channelTopology(const ChannelSpec& spec, const ComponentAvailability& components, int pipelineCount = 0);
+
+// The pipelines a channel runs: its redundancy mode's count where the spec
+// declares one (spec.redundancy.pipelines()), else 1.
+template <typename Spec>
+int pipelineCountOf(const Spec& spec) {
+  if constexpr (requires { spec.redundancy.pipelines(); })
+    return spec.redundancy.pipelines();
+  else
+    return 1;
+}
 
 // ---- the measurement ----
 

@@ -91,6 +91,18 @@ class TstAvailability : public QObject {
     QVERIFY(near(channelTopology(standard, custom, 2).availability(), 0.999998000001 * 0.99, 1e-12));
     ChannelSpec testSource;  // no inputs: the test source is the one input
     QVERIFY(channelTopology(testSource, defaults).describe().find("test source") != std::string::npos);
+    // Without a count, the spec's own: a spec with a redundancy mode says how many.
+    struct Redundancy {
+      int n;
+      int pipelines() const { return n; }
+    };
+    struct SpecWithRedundancy {
+      Redundancy redundancy;
+    };
+    QCOMPARE(pipelineCountOf(SpecWithRedundancy{{2}}), 2);
+    QCOMPARE(pipelineCountOf(std::string("no redundancy member")), 1);
+    QCOMPARE(channelTopology(single, defaults).availability(),
+             channelTopology(single, defaults, pipelineCountOf(single)).availability());
   }
 
   void calendar() {
