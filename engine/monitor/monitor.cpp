@@ -19,6 +19,7 @@ constexpr int64_t kPruneIntervalUs = 3600LL * 1'000'000;
 // or its clock stood still; what the output did meanwhile is unknown).
 constexpr int64_t kMaxAccountedGapUs = 10'000'000;
 constexpr int64_t kMetricsWindowUs = 10'000'000;
+constexpr int64_t kReconcileRetryUs = 5'000'000;
 
 HeartbeatOptions heartbeatOptions(const MonitorSpec& spec) {
   HeartbeatOptions o;
@@ -171,9 +172,18 @@ void Monitor::sampleOnce(int64_t now) {
   }
   disk.storeWriteFailures = store_.writeFailures();
 
-  if (auto s = reconcile(alarms_, rules_.evaluate(now, samples, disk)); !s && now - lastErrorLogUs_ > 10'000'000) {
-    lastErrorLogUs_ = now;  // at most one line per 10 s: the store may be failing at every round
-    log::get("monitor")->error("[monitor] alarms: {}", s.message());
+  // The rules run every round (their hysteresis needs every sample); the
+  // book is written at once, or, after a failed write, 5 s later with what
+  // holds then, so a failing store is not hammered 4 times a second.
+  const auto desired = rules_.evaluate(now, samples, disk);
+  if (now >= reconcileAfterUs_) {
+    if (auto s = reconcile(alarms_, desired); !s) {
+      reconcileAfterUs_ = now + kReconcileRetryUs;
+      if (now - lastErrorLogUs_ > 10'000'000) {
+        lastErrorLogUs_ = now;
+        log::get("monitor")->error("[monitor] alarms: {}", s.message());
+      }
+    }
   }
   ledger_.persist(now, false);
   if (now - lastPruneUs_ > kPruneIntervalUs) {

@@ -107,6 +107,7 @@ class Monitor {
   std::mutex sampling_;  // one round at a time
   int64_t lastPruneUs_ = 0;
   int64_t lastErrorLogUs_ = 0;
+  int64_t reconcileAfterUs_ = 0;  // after a failed alarm write: not before
   std::atomic<uint64_t> rounds_{0};
 
   std::mutex threadMutex_;  // guards stopping_

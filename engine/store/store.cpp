@@ -89,6 +89,12 @@ constexpr const char* kMigrations[] = {
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
 
+// A failure of the database itself (I/O, full, locked, corrupt), as opposed
+// to a caller's row refused by a constraint or a row that is not there.
+bool isDatabaseFault(const Status& s) {
+  return s.message().rfind("sqlite:", 0) == 0 && s.message().find("constraint failed") == std::string::npos;
+}
+
 Status migrate(sqlite3* db) {
   Stmt v(db, "PRAGMA user_version");
   const int current = v.step() ? static_cast<int>(v.int64(0)) : 0;
@@ -179,7 +185,10 @@ void Store::writerLoop() {
     }
     if (!batch.empty() || !progress.empty()) {
       // One transaction per batch: a burst of events costs one fsync.
-      if (auto s = exec(db, "BEGIN IMMEDIATE"); !s) logger->error("[store] begin: {}", s.message());
+      if (auto s = exec(db, "BEGIN IMMEDIATE"); !s) {
+        logger->error("[store] begin: {}", s.message());
+        ++impl_->writeFailures;
+      }
       for (auto& [channel, segment] : progress) {
         Stmt st(db,
                 "INSERT INTO channel_progress(channel_id, last_segment) VALUES(?1, ?2) "
@@ -195,7 +204,7 @@ void Store::writerLoop() {
         results.push_back(item.write(db));
         if (!results.back()) {
           logger->error("[store] write: {}", results.back().message());
-          ++impl_->writeFailures;
+          if (isDatabaseFault(results.back())) ++impl_->writeFailures;
         }
       }
       Status commit = exec(db, "COMMIT");

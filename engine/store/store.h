@@ -122,7 +122,9 @@ class Store {
   std::vector<AvailabilityDayRecord> availabilityDays(const std::string& channelId, int64_t fromDay,
                                                       int64_t toDay) const;
 
-  // Writes (statements or commits) that failed since open: the monitor's disk check.
+  // Writes that failed since open for the database's own reasons (I/O, disk
+  // full, locked: a statement, a begin or a commit), not a caller's row
+  // refused by a constraint: the monitor's disk check.
   uint64_t writeFailures() const;
 
   // Blocks until every write queued so far is committed.
