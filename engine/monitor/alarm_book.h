@@ -83,7 +83,8 @@ class AlarmBook {
   Result<int64_t> raise(const AlarmKey& key, Severity severity, const std::string& detail);
   // Closes the open alarm of key; ok when there is none.
   Status clear(const AlarmKey& key, const std::string& reason);
-  // Error for an unknown or cleared alarm, or an empty operator name.
+  // Error for an unknown or cleared alarm, or an empty operator name; the
+  // first acknowledgement stands (a second one writes nothing).
   Status acknowledge(int64_t alarmId, const std::string& operatorName);
 
   // Open alarms, oldest first; channelId empty: every channel's (and the engine's).
