@@ -8,6 +8,7 @@
 
 #include "control/schema.h"
 #include "ingest/srt_access.h"
+#include "monitor/alarm_rules.h"
 #include "package/uri_layout.h"
 
 namespace vigil::control {
@@ -131,6 +132,46 @@ const Schema<SrtSpec>& srtSchema() {
   return s;
 }
 
+const Schema<AlarmSpec>& alarmSchema() {
+  static const Schema<AlarmSpec> s({
+      integer("manifest_age_warning_ms", &AlarmSpec::manifestAgeWarningMs, 0, 600000,
+              "manifest age that raises a warning (0: 3000 with LL-HLS parts; classic HLS, part = segment: "
+              "scaled by segment_ms / 2000)"),
+      integer("manifest_age_critical_ms", &AlarmSpec::manifestAgeCriticalMs, 0, 600000,
+              "manifest age that makes it critical, and counts as outage (0: 6000, scaled likewise)"),
+      integer("clear_after_ms", &AlarmSpec::clearAfterMs, 0, 600000,
+              "a manifest-age alarm clears once the age has stayed below the warning this long"),
+      integer("bad_feed_clear_ms", &AlarmSpec::badFeedClearMs, 0, 3600000,
+              "an input.bad-feed alarm clears once the input has been fit with no new error this long"),
+  });
+  return s;
+}
+
+const Schema<monitor::ComponentAvailability>& componentSchema() {
+  using C = monitor::ComponentAvailability;
+  static const Schema<C> s({
+      number("input", &C::input, 0.5, 1.0, "availability of one contribution input (encoder, path, ingest)"),
+      number("pipeline", &C::pipeline, 0.5, 1.0, "availability of one pipeline"),
+      number("origin", &C::origin, 0.5, 1.0, "availability of the origin"),
+  });
+  return s;
+}
+
+const Schema<monitor::MonitorSpec>& monitorSchema() {
+  using M = monitor::MonitorSpec;
+  static const Schema<M> s({
+      integer("sample_ms", &M::sampleMs, 50, 5000, "heartbeat: how often every rendition's manifest age is measured"),
+      integer("history_days", &M::historyDays, 1, 366, "retention of the 10 s manifest-age history in the store"),
+      integer("disk_min_free_mb", &M::diskMinFreeMb, 0, 1048576,
+              "disk alarm (warning) below this much free space in data_dir..."),
+      integer("disk_min_free_percent", &M::diskMinFreePercent, 0, 99, "...or below this share of its file system"),
+      number("slo_percent", &M::sloPercent, 90.0, 99.99999, "availability objective per channel and month"),
+      object("availability", &M::components, componentSchema(),
+             "component availabilities of the topology model (series multiply, redundant legs 1 - prod(1 - A))"),
+  });
+  return s;
+}
+
 // The channel schema; "ladder" and "inputs" are handled alongside it.
 const Schema<ChannelSpec>& channelSchema() {
   static const Schema<ChannelSpec> s({
@@ -139,6 +180,7 @@ const Schema<ChannelSpec>& channelSchema() {
       object("source", &ChannelSpec::source, sourceSchema(), "the built-in test source"),
       object("audio", &ChannelSpec::audio, audioSchema(), "the AAC audio rendition"),
       object("packaging", &ChannelSpec::packaging, packagingSchema(), "segments, parts and windows"),
+      object("alarms", &ChannelSpec::alarms, alarmSchema(), "when the monitor raises and clears the channel's alarms"),
       object("failover", &ChannelSpec::failover, failoverSchema(),
              "input failover: when the on-air input is taken off air, and the return to the primary"),
       object("redundancy", &ChannelSpec::redundancy, redundancySchema(),
@@ -235,6 +277,9 @@ Status validateChannel(const ChannelSpec& c) {
                            " fps");
     if (r.maxrateBps && r.maxrateBps < r.bitrateBps) return Status::error(rat + "maxrate_kbps is below bitrate_kbps");
   }
+  if (const auto t = monitor::ageThresholds(p, c.alarms); t.criticalUs <= t.warningUs)
+    return Status::error(at + "alarms.manifest_age_critical_ms (" + std::to_string(t.criticalUs / 1000) +
+                         ") must be above the warning (" + std::to_string(t.warningUs / 1000) + ")");
   return Status::ok();
 }
 
@@ -312,6 +357,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
       if (auto s = rtmpSchema().read(*it, cfg.rtmp, "rtmp"); !s) return s;
     } else if (key == "log") {
       if (auto s = logSchema().read(*it, cfg.log, "log"); !s) return s;
+    } else if (key == "monitor") {
+      if (auto s = monitorSchema().read(*it, cfg.monitor, "monitor"); !s) return s;
     } else if (key == "channels") {
       if (!it->is_array()) return Status::error("channels: expected a list");
       std::set<std::string> ids;
@@ -323,7 +370,7 @@ Result<EngineConfig> parseConfig(const std::string& text) {
         cfg.channels.push_back(std::move(*c));
       }
     } else {
-      return Status::error(key + ": unknown key (known: data_dir, http, srt, rtmp, log, channels)");
+      return Status::error(key + ": unknown key (known: data_dir, http, srt, rtmp, log, monitor, channels)");
     }
   }
   std::string addr;
@@ -360,6 +407,9 @@ json describeConfig() {
       {"data_dir", {{"type", "string"}, {"default", EngineConfig{}.dataDir}, {"help", "SQLite database and state"}}},
       {"http", httpSchema().describe()},
       {"log", logSchema().describe()},
+      {"monitor", monitorSchema().describe()},
+      {"monitor.availability", componentSchema().describe()},
+      {"channels[].alarms", alarmSchema().describe()},
       {"channels[]", channelSchema().describe()},
       {"channels[].ladder",
        {{"help", "\"demo\", \"default\" (the product ladder capped at the source), or a list"},

@@ -11,6 +11,7 @@
 
 #include "core/channel_spec.h"
 #include "core/status.h"
+#include "monitor/monitor_spec.h"
 
 namespace vigil::control {
 
@@ -47,6 +48,7 @@ struct EngineConfig {
   SrtSpec srt;
   RtmpSpec rtmp;
   LogSpec log;
+  monitor::MonitorSpec monitor;  // heartbeat sampling, history, disk, objective, availability model
   std::vector<ChannelSpec> channels;
 };
 

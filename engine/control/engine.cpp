@@ -9,12 +9,14 @@
 #include <nlohmann/json.hpp>
 
 #include "control/channel_runtime.h"
+#include "control/engine_monitor.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/contribution_input.h"
 #include "ingest/ffmpeg_log.h"
 #include "ingest/rtmp_listener.h"
 #include "ingest/srt_listener.h"
+#include "monitor/monitor.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
 #include "package/uri_layout.h"
@@ -67,6 +69,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   auto store = store::Store::open((std::filesystem::path(config.dataDir) / "vigil.db").string());
   if (!store) return store.status();
   d.store = std::move(*store);
+  engine->monitor_ = std::make_unique<monitor::Monitor>(*d.store, config.dataDir, config.monitor);
 
   origin::OriginConfig oc;
   uint16_t port = 0;
@@ -122,17 +125,23 @@ Status Engine::start() {
       d.origin->stop();
       return Status::error("rtmp: " + s.message());
     }
-  d.origin->setExternalMetrics([this] { return inputMetrics(channels()); });
+  d.origin->setExternalMetrics([this] { return inputMetrics(channels()) + monitor_->metrics(nowUtcUs()); });
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
   for (const auto& c : d.config.channels)
     if (auto s = addChannel(c); !s) return s;
+  // After the channels are declared: its first round clears what no longer holds.
+  monitor_->start([this] {
+    std::lock_guard lock(impl_->mutex);
+    return probeChannels(impl_->channels);
+  });
   return Status::ok();
 }
 
 void Engine::stop() {
   auto& d = *impl_;
   if (!d.started) return;
+  monitor_->stop();  // before the channels go: their stop is no outage
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   {
     std::lock_guard lock(d.mutex);
@@ -161,6 +170,7 @@ Status Engine::addChannel(const ChannelSpec& spec) {
   for (const auto& in : spec.inputs)
     if ((in.type == "srt" && !d.srt) || (in.type == "rtmp" && !d.rtmp))
       return Status::error("channel " + spec.id + ": " + in.type + " input without an " + in.type + " listener");
+  monitor_->declareChannel(spec);  // from now on it should run: not running is an outage
   auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get(), d.rtmp.get());
   runtime->setWorkerLogFormat(d.config.log.format);
   if (auto s = runtime->start(); !s) {
@@ -377,9 +387,11 @@ std::string inputMetrics(const std::vector<ChannelStatus>& channels) {
 std::vector<ChannelStatus> Engine::channels() const {
   std::lock_guard lock(impl_->mutex);
   std::vector<ChannelStatus> out;
-  for (const auto& [id, rt] : impl_->channels)
+  for (const auto& [id, rt] : impl_->channels) {
     out.push_back(
         statusOf(*rt, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(), impl_->rtmp.get()));
+    addMonitorStatus(out.back(), *monitor_);
+  }
   return out;
 }
 
@@ -387,8 +399,10 @@ std::optional<ChannelStatus> Engine::channel(const std::string& id) const {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->channels.find(id);
   if (it == impl_->channels.end()) return std::nullopt;
-  return statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(),
-                  impl_->rtmp.get());
+  auto st =
+      statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(), impl_->rtmp.get());
+  addMonitorStatus(st, *monitor_);
+  return st;
 }
 
 Status Engine::selectInput(const std::string& channelId, const std::string& inputId, bool force) {

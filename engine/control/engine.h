@@ -11,7 +11,14 @@
 #include "control/config.h"
 #include "core/channel_spec.h"
 #include "core/status.h"
+#include "monitor/alarm_book.h"
+#include "monitor/availability.h"
+#include "monitor/heartbeat.h"
 #include "store/store.h"
+
+namespace vigil::monitor {
+class Monitor;
+}
 
 namespace vigil::control {
 
@@ -80,6 +87,10 @@ struct ChannelStatus {
   bool holdOnBackup = false;
   int64_t inputSwitches = 0;
   std::vector<InputStatus> inputs;
+  // The monitor's view: the worst rendition's manifest age as measured on
+  // the served playlists (-1: nothing measured yet), and the open alarms.
+  double worstManifestAgeSeconds = -1;
+  int openAlarms = 0;
 };
 
 const char* toString(ChannelStatus::State state);
@@ -99,6 +110,7 @@ class Engine {
 
   // Validates, persists and starts a channel (replacing a stopped one of the same id).
   Status addChannel(const ChannelSpec& spec);
+  // The channel stays declared: the monitor counts it as down (alarms, outage) until it runs again.
   Status stopChannel(const std::string& id);
 
   std::vector<ChannelStatus> channels() const;
@@ -113,6 +125,21 @@ class Engine {
   // The channel's events, newest first (switches, operator actions, starts and stops).
   std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const;
 
+  // ---- monitor (control/engine_monitor.cpp) ----
+  // Alarms, newest first: the open ones, or the history (open and cleared).
+  // channelId empty: every channel's and the engine's own (disk).
+  std::vector<monitor::Alarm> alarms(const std::string& channelId = {}, bool openOnly = true, int limit = 100) const;
+  // Records that an operator has seen an open alarm (an event); error for an
+  // unknown or cleared alarm.
+  Status acknowledgeAlarm(int64_t alarmId, const std::string& operatorName);
+  // Manifest age of a rendition over [fromUtcUs, toUtcUs): every sample when
+  // the range lies in the last ten minutes, else 10 s buckets (mean and max).
+  std::vector<monitor::AgePoint> manifestAgeSeries(const std::string& channelId, const std::string& renditionId,
+                                                   int64_t fromUtcUs, int64_t toUtcUs) const;
+  // Today's and this month's output by state, the month's error budget and
+  // the availability the channel's topology should reach.
+  Result<monitor::AvailabilityReport> availability(const std::string& channelId) const;
+
   uint16_t httpPort() const;
   uint16_t srtPort() const;   // 0 without an SRT listener
   uint16_t rtmpPort() const;  // 0 without an RTMP listener
@@ -125,6 +152,7 @@ class Engine {
   Engine();
   struct Impl;
   std::unique_ptr<Impl> impl_;
+  std::unique_ptr<monitor::Monitor> monitor_;  // destroyed before impl_ (it holds the store)
 };
 
 }  // namespace vigil::control

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <algorithm>
+#include <cmath>
 #include <cstdint>
 #include <functional>
 #include <string>
@@ -19,9 +20,9 @@ namespace vigil::control {
 template <typename S>
 struct Field {
   std::string key;
-  std::string type;  // "integer", "string", "boolean", "object", "array"
+  std::string type;  // "integer", "number", "string", "boolean", "object", "array"
   std::string help;
-  int64_t min = 0;
+  int64_t min = 0;  // "number": the range in millionths
   int64_t max = 0;
   std::vector<std::string> choices;  // allowed strings; empty = any
   // Reads j into s; returns "" or an error message that names path (the field's full key).
@@ -58,6 +59,7 @@ class Schema {
     for (const auto& f : fields_) {
       nlohmann::json d = {{"key", f.key}, {"type", f.type}, {"help", f.help}, {"default", f.write(defaults)}};
       if (f.type == "integer") d["range"] = {f.min, f.max};
+      if (f.type == "number") d["range"] = {static_cast<double>(f.min) / 1e6, static_cast<double>(f.max) / 1e6};
       if (!f.choices.empty()) d["choices"] = f.choices;
       out.push_back(std::move(d));
     }
@@ -100,6 +102,24 @@ Field<S> scaled(std::string key, T S::*member, int64_t scale, int64_t min, int64
 template <typename S, typename T>
 Field<S> integer(std::string key, T S::*member, int64_t min, int64_t max, std::string help) {
   return scaled<S, T>(std::move(key), member, 1, min, max, std::move(help));
+}
+
+// A real number in [min, max] (kept to the millionth in the range).
+template <typename S>
+Field<S> number(std::string key, double S::*member, double min, double max, std::string help) {
+  Field<S> f{std::move(key), "number", std::move(help), 0, 0, {}, nullptr, nullptr};
+  f.min = std::llround(min * 1e6);
+  f.max = std::llround(max * 1e6);
+  f.read = [member, min, max](S& s, const nlohmann::json& j, const std::string& path) -> std::string {
+    if (!j.is_number()) return path + ": expected a number";
+    const double v = j.get<double>();
+    if (!(v >= min && v <= max))
+      return path + ": must be between " + nlohmann::json(min).dump() + " and " + nlohmann::json(max).dump();
+    s.*member = v;
+    return "";
+  };
+  f.write = [member](const S& s) { return nlohmann::json(s.*member); };
+  return f;
 }
 
 template <typename S>

@@ -40,6 +40,16 @@ struct PackagingSpec {
   int dvrWindowSegments = 60;  // segments kept in memory and addressable
 };
 
+// When the monitor raises the channel's alarms (monitor/alarm_rules.h).
+struct AlarmSpec {
+  // Manifest age thresholds; 0: the default, 3 s and 6 s with LL-HLS parts,
+  // scaled by segment duration / 2 s for classic HLS (part == segment).
+  int manifestAgeWarningMs = 0;
+  int manifestAgeCriticalMs = 0;
+  int clearAfterMs = 2000;     // a manifest-age alarm clears after the age stays below warning this long
+  int badFeedClearMs = 30000;  // input.bad-feed clears after the input is fit with still error counters this long
+};
+
 // The built-in test source: a moving pattern with a burned-in wall clock and a tone.
 struct TestSourceSpec {
   int width = 640;
@@ -99,6 +109,7 @@ struct ChannelSpec {
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;
+  AlarmSpec alarms;
 };
 
 // Every rendition id of a channel: the video ladder's in order, then the audio's.

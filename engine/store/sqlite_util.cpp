@@ -41,6 +41,14 @@ Stmt& Stmt::bind(int index, std::string_view value) {
   return *this;
 }
 
+Stmt& Stmt::reset() {
+  if (stmt_) {  // a statement that failed to prepare keeps its error
+    sqlite3_reset(stmt_.get());
+    error_.clear();
+  }
+  return *this;
+}
+
 bool Stmt::step() {
   if (!stmt_) return false;
   const int rc = sqlite3_step(stmt_.get());

@@ -27,6 +27,8 @@ class Stmt {
   bool valid() const { return stmt_ != nullptr; }
   Stmt& bind(int index, int64_t value);
   Stmt& bind(int index, std::string_view value);
+  // Ready to run again (bindings kept until rebound).
+  Stmt& reset();
   // Steps once: true when a row is available.
   bool step();
   // Steps to completion; error Status if SQLite failed.

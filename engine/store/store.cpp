@@ -1,5 +1,6 @@
 #include "store/store.h"
 
+#include <atomic>
 #include <condition_variable>
 #include <deque>
 #include <future>
@@ -44,8 +45,55 @@ constexpr const char* kMigrations[] = {
     );
     CREATE INDEX events_by_channel ON events (channel_id, id);
     )sql",
+    // 2: the monitor's alarms; at most one open alarm per (channel, kind, subject).
+    R"sql(
+    CREATE TABLE alarms (
+      id INTEGER PRIMARY KEY AUTOINCREMENT,
+      channel_id TEXT NOT NULL,
+      kind TEXT NOT NULL,
+      subject TEXT NOT NULL,
+      severity TEXT NOT NULL,
+      detail TEXT NOT NULL,
+      raised_us INTEGER NOT NULL,
+      cleared_us INTEGER,
+      acked_us INTEGER,
+      acked_by TEXT
+    );
+    CREATE UNIQUE INDEX alarms_open_by_key ON alarms (channel_id, kind, subject) WHERE cleared_us IS NULL;
+    CREATE INDEX alarms_by_channel ON alarms (channel_id, id);
+    )sql",
+    // 3: manifest-age history, downsampled (the full rate stays in memory).
+    R"sql(
+    CREATE TABLE manifest_age_history (
+      channel_id TEXT NOT NULL,
+      rendition_id TEXT NOT NULL,
+      start_us INTEGER NOT NULL,
+      max_age_us INTEGER NOT NULL,
+      mean_age_us INTEGER NOT NULL,
+      samples INTEGER NOT NULL,
+      PRIMARY KEY (channel_id, rendition_id, start_us)
+    ) WITHOUT ROWID;
+    CREATE INDEX manifest_age_history_by_start ON manifest_age_history (start_us);
+    )sql",
+    // 4: availability: seconds of healthy, degraded and outage output per channel and UTC day.
+    R"sql(
+    CREATE TABLE availability_days (
+      channel_id TEXT NOT NULL,
+      day INTEGER NOT NULL,
+      healthy_us INTEGER NOT NULL,
+      degraded_us INTEGER NOT NULL,
+      outage_us INTEGER NOT NULL,
+      PRIMARY KEY (channel_id, day)
+    ) WITHOUT ROWID;
+    )sql",
 };
 constexpr int kSchemaVersion = static_cast<int>(std::size(kMigrations));
+
+// A failure of the database itself (I/O, full, locked, corrupt), as opposed
+// to a caller's row refused by a constraint or a row that is not there.
+bool isDatabaseFault(const Status& s) {
+  return s.message().rfind("sqlite:", 0) == 0 && s.message().find("constraint failed") == std::string::npos;
+}
 
 Status migrate(sqlite3* db) {
   Stmt v(db, "PRAGMA user_version");
@@ -83,6 +131,7 @@ struct Store::Impl {
   std::map<std::string, int64_t> pendingProgress;  // coalesced recordLastSegment calls
   bool stopping = false;
   std::thread writer;
+  std::atomic<uint64_t> writeFailures{0};
 };
 
 Store::Store() : impl_(std::make_unique<Impl>()) {}
@@ -136,21 +185,34 @@ void Store::writerLoop() {
     }
     if (!batch.empty() || !progress.empty()) {
       // One transaction per batch: a burst of events costs one fsync.
-      if (auto s = exec(db, "BEGIN IMMEDIATE"); !s) logger->error("[store] begin: {}", s.message());
+      if (auto s = exec(db, "BEGIN IMMEDIATE"); !s) {
+        logger->error("[store] begin: {}", s.message());
+        ++impl_->writeFailures;
+      }
       for (auto& [channel, segment] : progress) {
         Stmt st(db,
                 "INSERT INTO channel_progress(channel_id, last_segment) VALUES(?1, ?2) "
                 "ON CONFLICT(channel_id) DO UPDATE SET last_segment = MAX(last_segment, excluded.last_segment)");
-        if (auto s = st.bind(1, channel).bind(2, segment).run(); !s) logger->error("[store] progress: {}", s.message());
+        if (auto s = st.bind(1, channel).bind(2, segment).run(); !s) {
+          logger->error("[store] progress: {}", s.message());
+          ++impl_->writeFailures;
+        }
       }
       std::vector<Status> results;
       results.reserve(batch.size());
       for (auto& item : batch) {
         results.push_back(item.write(db));
-        if (!results.back()) logger->error("[store] write: {}", results.back().message());
+        if (!results.back()) {
+          logger->error("[store] write: {}", results.back().message());
+          if (isDatabaseFault(results.back())) ++impl_->writeFailures;
+        }
       }
       Status commit = exec(db, "COMMIT");
-      if (!commit) logger->error("[store] commit: {}", commit.message());
+      if (!commit) {
+        logger->error("[store] commit: {}", commit.message());
+        ++impl_->writeFailures;
+        (void)exec(db, "ROLLBACK");
+      }
       for (size_t i = 0; i < batch.size(); ++i)
         if (batch[i].committed) batch[i].committed->set_value(commit ? results[i] : commit);
     }
@@ -178,6 +240,13 @@ Status Store::enqueueAndWait(Write write) {
   }
   impl_->queueCv.notify_one();
   return result.get();
+}
+
+uint64_t Store::writeFailures() const { return impl_->writeFailures.load(); }
+
+sqlite3* Store::reader(std::unique_lock<std::mutex>& lock) const {
+  lock = std::unique_lock(impl_->readMutex);
+  return impl_->readDb.get();
 }
 
 void Store::flush() {

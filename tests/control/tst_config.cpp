@@ -158,6 +158,59 @@ class TstConfig : public QObject {
     QCOMPARE(channelToJson(*back).dump(), channelToJson(c).dump());
   }
 
+  void readsAlarmsAndMonitor() {
+    auto cfg = parseConfig(R"({
+      "monitor": {"sample_ms": 100, "history_days": 30, "disk_min_free_mb": 2048, "slo_percent": 99.999,
+                  "availability": {"input": 0.995, "origin": 0.99995}},
+      "channels": [{"id": "a", "alarms": {"manifest_age_warning_ms": 1500, "manifest_age_critical_ms": 4000,
+                                          "clear_after_ms": 500, "bad_feed_clear_ms": 10000}},
+                   {"id": "b"}]})");
+    QVERIFY2(cfg, cfg.message().c_str());
+    QCOMPARE(cfg->monitor.sampleMs, 100);
+    QCOMPARE(cfg->monitor.historyDays, 30);
+    QCOMPARE(cfg->monitor.diskMinFreeMb, 2048);
+    QCOMPARE(cfg->monitor.diskMinFreePercent, 5);  // default kept
+    QCOMPARE(cfg->monitor.sloPercent, 99.999);
+    QCOMPARE(cfg->monitor.components.input, 0.995);
+    QCOMPARE(cfg->monitor.components.pipeline, 0.999);
+    QCOMPARE(cfg->monitor.components.origin, 0.99995);
+    const auto& a = cfg->channels[0].alarms;
+    QCOMPARE(a.manifestAgeWarningMs, 1500);
+    QCOMPARE(a.manifestAgeCriticalMs, 4000);
+    QCOMPARE(a.clearAfterMs, 500);
+    QCOMPARE(a.badFeedClearMs, 10000);
+    QCOMPARE(cfg->channels[1].alarms.manifestAgeWarningMs, 0);  // automatic
+    auto back = parseChannel(channelToJson(cfg->channels[0]), "c");
+    QVERIFY(back);
+    QCOMPARE(back->alarms.manifestAgeCriticalMs, 4000);
+  }
+
+  void alarmAndMonitorErrorsNameTheKey_data() {
+    QTest::addColumn<QString>("json");
+    QTest::addColumn<QString>("expected");
+    QTest::newRow("critical below warning")
+        << R"({"channels": [{"id": "a", "alarms": {"manifest_age_warning_ms": 5000, "manifest_age_critical_ms": 4000}}]})"
+        << "alarms.manifest_age_critical_ms (4000) must be above the warning (5000)";
+    QTest::newRow("warning above the automatic critical")
+        << R"({"channels": [{"id": "a", "alarms": {"manifest_age_warning_ms": 8000}}]})"
+        << "alarms.manifest_age_critical_ms (6000) must be above the warning (8000)";
+    QTest::newRow("alarm key") << R"({"channels": [{"id": "a", "alarms": {"warn_ms": 1}}]})"
+                               << "channels[0].alarms.warn_ms: unknown key";
+    QTest::newRow("sample range") << R"({"monitor": {"sample_ms": 10}})"
+                                  << "monitor.sample_ms: must be between 50 and 5000";
+    QTest::newRow("availability range") << R"({"monitor": {"availability": {"pipeline": 1.5}}})"
+                                        << "monitor.availability.pipeline: must be between 0.5 and 1.0";
+    QTest::newRow("slo type") << R"({"monitor": {"slo_percent": "high"}})"
+                              << "monitor.slo_percent: expected a number";
+  }
+  void alarmAndMonitorErrorsNameTheKey() {
+    QFETCH(QString, json);
+    QFETCH(QString, expected);
+    auto cfg = parseConfig(json.toStdString());
+    QVERIFY(!cfg);
+    QVERIFY2(cfg.message().find(expected.toStdString()) != std::string::npos, cfg.message().c_str());
+  }
+
   void describeListsKeysWithRanges() {
     auto d = describeConfig();
     bool found = false;
@@ -169,6 +222,16 @@ class TstConfig : public QObject {
         QVERIFY(!f["help"].get<std::string>().empty());
       }
     QVERIFY(found);
+    found = false;
+    for (const auto& f : d["monitor.availability"])
+      if (f["key"] == "origin") {
+        found = true;
+        QCOMPARE(f["type"].get<std::string>(), std::string("number"));
+        QCOMPARE(f["range"][0].get<double>(), 0.5);
+        QCOMPARE(f["default"].get<double>(), 0.9999);
+      }
+    QVERIFY(found);
+    QVERIFY(d.contains("channels[].alarms"));
   }
 };
 
