@@ -419,8 +419,8 @@ class TstPipelineSelector : public QObject {
     QCOMPARE(s.gapParts, uint64_t{0});
     QCOMPARE(s.pipelines[0].index, 0);
     QCOMPARE(s.pipelines[1].index, 1);
-    QCOMPARE(s.pipelines[0].state, PipelineState::Up);
-    QCOMPARE(s.pipelines[1].state, PipelineState::Down);
+    QVERIFY(s.pipelines[0].state == PipelineState::Up);  // not QCOMPARE: QTest would free toString()'s static text
+    QVERIFY(s.pipelines[1].state == PipelineState::Down);
     QVERIFY(s.pipelines[0].steady && s.pipelines[1].steady);
     QVERIFY(s.pipelines[0].onAir && !s.pipelines[1].onAir);
     QCOMPARE(s.pipelines[0].partsReceived, uint64_t{36});
