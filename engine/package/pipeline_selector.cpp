@@ -251,7 +251,9 @@ struct PipelineSelector::Impl {
         const Arrived* a = front(p);
         return a && (r.nextStart < 0 || a->part.startTime90k == r.nextStart) && usable(p, ri) ? a : nullptr;
       };
-      const bool boundary = r.nextStart >= 0 && r.nextStart % timeline.segmentDuration90k() == 0;
+      // The next part is the first of its segment. Not nextStart % D == 0: audio
+      // parts start at the first AAC frame at or after the boundary.
+      const bool boundary = r.nextStart >= 0 && timeline.partIndexAt(r.nextStart) == 0;
       // Back to the preferred pipeline, at a segment boundary only.
       if (boundary && r.src != preferred && pipelines[preferred].steady && alive(preferred) && usable(preferred, ri)) {
         if (exact(preferred)) {
