@@ -6,8 +6,8 @@
 #include <string>
 #include <thread>
 
-#include <nlohmann/json.hpp>
 #include <spdlog/spdlog.h>
+#include <nlohmann/json.hpp>
 
 #include "control/config.h"
 #include "control/engine.h"

@@ -58,7 +58,7 @@ std::vector<VideoRenditionSpec> demoLadder() {
 
 namespace vigil {
 
-const char* toString(PipelineState state) {
+const char* stateName(PipelineState state) {
   switch (state) {
     case PipelineState::Starting:
       return "starting";

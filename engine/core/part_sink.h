@@ -10,7 +10,7 @@ namespace vigil {
 // A pipeline's life as its supervisor sees it (a worker process: spawned,
 // producing, or dead / hung / killed and waiting to be restarted).
 enum class PipelineState { Starting, Up, Down };
-const char* toString(PipelineState state);
+const char* stateName(PipelineState state);
 
 class PartSink {
  public:

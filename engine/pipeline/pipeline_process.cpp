@@ -7,6 +7,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <chrono>
 #include <cstring>
@@ -109,7 +110,8 @@ void PipelineProcess::requestStop() {
 }
 
 void PipelineProcess::send(std::shared_ptr<const std::string> message) {
-  lastFrameUs_ = steadyUs();
+  const int64_t now = steadyUs();
+  if (now - lastFrameUs_.exchange(now) > 1'000'000) feedingSinceUs_ = now;
   {
     std::lock_guard lock(mu_);
     if (fd_ < 0 || stopping_ || queuedBytes_ + message->size() > options_.queueBytes) {
@@ -189,7 +191,7 @@ void PipelineProcess::setState(PipelineState state, const std::string& why) {
   else if (state == PipelineState::Down)
     logger->warn("{} worker down: {}", logContext_, why);
   else
-    logger->info("{} worker {}{}{}", logContext_, toString(state), why.empty() ? "" : ": ", why);
+    logger->info("{} worker {}{}{}", logContext_, stateName(state), why.empty() ? "" : ": ", why);
   sink_->onPipelineState(state, why);
   if (options_.onState) options_.onState(index_, state, why);
 }
@@ -319,9 +321,11 @@ bool PipelineProcess::runWorker(pid_t pid, int fd) {
       ended = "hung: no message for " + std::to_string((now - lastMessageUs_) / 1000) + " ms";
       return false;
     }
-    const int64_t partOrSpawn = std::max<int64_t>(lastPartUs_, spawnedUs);
-    if (now - lastFrameUs_ < 1'000'000 && now - partOrSpawn > hangUs) {
-      ended = "hung: fed but no part for " + std::to_string((now - partOrSpawn) / 1000) + " ms";
+    // Fed (frames flowing for a while) but producing nothing: counted from
+    // the last part, the spawn, or the moment frames began, whichever is last.
+    const int64_t since = std::max({lastPartUs_.load(), spawnedUs, feedingSinceUs_.load()});
+    if (now - lastFrameUs_ < 1'000'000 && now - since > hangUs) {
+      ended = "hung: fed but no part for " + std::to_string((now - since) / 1000) + " ms";
       return false;
     }
     return true;

@@ -117,6 +117,7 @@ class PipelineProcess {
   std::atomic<int64_t> lastMessageUs_{0};  // steady clock
   std::atomic<int64_t> lastPartUs_{0};
   std::atomic<int64_t> lastFrameUs_{0};
+  std::atomic<int64_t> feedingSinceUs_{0};  // first frame after a pause of more than a second
 };
 
 // Fans a channel's decoded frames out to its pipelines: each frame is

@@ -191,7 +191,7 @@ struct Rig {
   std::string history(int i) const {
     std::string out = "first frame " + std::to_string(firstFrame->atMs - startedMs) + " ms after the source start;";
     for (const auto& s : sinks[i]->states())
-      out += std::string(" ") + toString(s.state) + " at " + std::to_string(s.atMs - startedMs) + " ms" +
+      out += std::string(" ") + stateName(s.state) + " at " + std::to_string(s.atMs - startedMs) + " ms" +
              (s.why.empty() ? "" : " (" + s.why + ")") + ";";
     return out;
   }
