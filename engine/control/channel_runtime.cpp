@@ -276,6 +276,30 @@ Status ChannelRuntime::selectInput(const std::string& inputId, bool force) {
   return Status::ok();
 }
 
+bool ChannelRuntime::pipelineStatus(package::PipelineSelectorStatus& selector,
+                                    std::vector<pipeline::PipelineProcessStatus>& workers) const {
+  if (!impl_->selector) return false;
+  selector = impl_->selector->status();
+  workers.clear();
+  for (const auto& p : impl_->pipelines) workers.push_back(p->status());
+  return true;
+}
+
+Status ChannelRuntime::preferPipeline(int index, const std::string& actor) {
+  if (!impl_->selector) return Status::error("channel " + spec_.id + " is not running");
+  if (auto s = impl_->selector->prefer(index); !s) return s;
+  impl_->store.appendEvent({0, 0, spec_.id, "pipeline.prefer", actor, "pipeline " + std::to_string(index)});
+  return Status::ok();
+}
+
+Status ChannelRuntime::restartPipeline(int index, const std::string& actor) {
+  if (index < 0 || index >= static_cast<int>(impl_->pipelines.size()))
+    return Status::error("channel " + spec_.id + " has no pipeline " + std::to_string(index));
+  if (auto s = impl_->pipelines[index]->restart("by " + actor); !s) return s;
+  impl_->store.appendEvent({0, 0, spec_.id, "pipeline.restart", actor, "pipeline " + std::to_string(index)});
+  return Status::ok();
+}
+
 Status ChannelRuntime::holdOnBackup(bool hold) {
   if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
   impl_->inputSwitch->holdOnBackup(hold);

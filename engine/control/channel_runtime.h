@@ -26,6 +26,10 @@ class Origin;
 }
 namespace package {
 class ChannelPackager;
+struct PipelineSelectorStatus;
+}  // namespace package
+namespace pipeline {
+struct PipelineProcessStatus;
 }
 namespace store {
 class Store;
@@ -60,6 +64,13 @@ class ChannelRuntime {
   // Operator actions on the input switch (errors: no such input, not fit, no inputs).
   Status selectInput(const std::string& inputId, bool force);
   Status holdOnBackup(bool hold);
+
+  // The redundant pipelines: the selector's view and each worker's (false before start).
+  bool pipelineStatus(package::PipelineSelectorStatus& selector,
+                      std::vector<pipeline::PipelineProcessStatus>& workers) const;
+  // Operator actions (errors: no such pipeline, channel stopped), each an event.
+  Status preferPipeline(int index, const std::string& actor);
+  Status restartPipeline(int index, const std::string& actor);
 
  private:
   Status startPipelines();

@@ -19,7 +19,9 @@
 #include "monitor/monitor.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
+#include "package/pipeline_selector.h"
 #include "package/uri_layout.h"
+#include "pipeline/pipeline_process.h"
 #include "store/store.h"
 #include "switch/input_switch.h"
 
@@ -41,7 +43,8 @@ const char* toString(ChannelStatus::State state) {
 
 namespace {
 std::string inputMetrics(const std::vector<ChannelStatus>& channels);
-}
+std::string pipelineMetrics(const std::vector<ChannelStatus>& channels);
+}  // namespace
 
 struct Engine::Impl {
   EngineConfig config;
@@ -125,7 +128,10 @@ Status Engine::start() {
       d.origin->stop();
       return Status::error("rtmp: " + s.message());
     }
-  d.origin->setExternalMetrics([this] { return inputMetrics(channels()) + monitor_->metrics(nowUtcUs()); });
+  d.origin->setExternalMetrics([this] {
+    const auto all = channels();
+    return inputMetrics(all) + pipelineMetrics(all) + monitor_->metrics(nowUtcUs());
+  });
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
   for (const auto& c : d.config.channels)
@@ -274,6 +280,35 @@ void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtLis
   }
 }
 
+void addPipelines(ChannelStatus& st, const ChannelRuntime& rt) {
+  st.redundancy = rt.spec().redundancy.mode;
+  package::PipelineSelectorStatus sel;
+  std::vector<pipeline::PipelineProcessStatus> workers;
+  if (!rt.pipelineStatus(sel, workers)) return;
+  st.pipelineSwitches = sel.switches;
+  for (size_t i = 0; i < sel.pipelines.size(); ++i) {
+    const auto& s = sel.pipelines[i];
+    PipelineStatus p;
+    p.index = s.index;
+    p.preferred = sel.preferred == s.index;
+    p.onAir = s.onAir;
+    p.steady = s.steady;
+    p.partsReceived = s.partsReceived;
+    p.partsPublished = s.partsPublished;
+    p.lastSegmentRatio = s.lastSegmentRatio;
+    p.keyframeViolations = s.keyframeViolations;
+    p.state = stateName(s.state);
+    if (i < workers.size()) {
+      p.state = stateName(workers[i].state);
+      p.pid = workers[i].pid;
+      p.restarts = workers[i].restarts;
+      p.lastExit = workers[i].lastExit;
+      p.framesDropped = workers[i].framesDropped;
+    }
+    st.pipelines.push_back(std::move(p));
+  }
+}
+
 ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const std::string& host, uint16_t srtPort,
                        uint16_t rtmpPort, const ingest::SrtListener* srt, const ingest::RtmpListener* rtmp) {
   ChannelStatus st;
@@ -285,6 +320,7 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const 
   auto pk = rt.packager();
   if (!rt.running() || !pk) return st;
   addInputs(st, rt, srt, rtmp);
+  addPipelines(st, rt);
   st.state = pk->ready() ? ChannelStatus::State::Running : ChannelStatus::State::Starting;
   st.discontinuitySequence = pk->timeline().current().discontinuitySequence;
   st.firstSegmentOfPeriod = pk->timeline().current().firstSegment;
@@ -306,17 +342,63 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const 
 }
 
 // Prometheus text for every channel's inputs (ids are [A-Za-z0-9_-]: no escaping).
+// One Prometheus family with a sample per item of every channel (items:
+// the channel's inputs or pipelines), labelled by channel and the item.
+template <typename ItemsOf, typename LabelOf, typename ValueOf>
+void appendFamily(std::string& out, const std::vector<ChannelStatus>& channels, const char* name, const char* type,
+                  const char* help, const char* itemLabel, ItemsOf items, LabelOf label, ValueOf value) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  for (const auto& ch : channels)
+    for (const auto& item : items(ch)) {
+      char line[256];
+      std::snprintf(line, sizeof line, "%s{channel=\"%s\",%s=\"%s\"} %.6g\n", name, ch.id.c_str(), itemLabel,
+                    label(item).c_str(), static_cast<double>(value(item)));
+      out += line;
+    }
+}
+
+std::string pipelineMetrics(const std::vector<ChannelStatus>& channels) {
+  std::string out;
+  auto family = [&](const char* name, const char* type, const char* help, auto value) {
+    appendFamily(
+        out, channels, name, type, help, "pipeline", [](const ChannelStatus& c) -> const auto& { return c.pipelines; },
+        [](const PipelineStatus& p) { return std::to_string(p.index); }, value);
+  };
+  family("vigil_pipeline_up", "gauge", "1 while the pipeline's worker produces parts.",
+         [](const PipelineStatus& p) { return p.state == "up"; });
+  family("vigil_pipeline_on_air", "gauge", "1 for the pipeline the newest video part was published from.",
+         [](const PipelineStatus& p) { return p.onAir; });
+  family("vigil_pipeline_preferred", "gauge", "1 for the preferred pipeline.",
+         [](const PipelineStatus& p) { return p.preferred; });
+  family("vigil_pipeline_steady", "gauge", "0 while a restarted pipeline is held out of the manifest.",
+         [](const PipelineStatus& p) { return p.steady; });
+  family("vigil_pipeline_restarts_total", "counter", "Worker restarts (death, hang, error, operator).",
+         [](const PipelineStatus& p) { return p.restarts; });
+  family("vigil_pipeline_parts_published_total", "counter", "Parts the packager published from this pipeline.",
+         [](const PipelineStatus& p) { return p.partsPublished; });
+  family("vigil_pipeline_frames_dropped_total", "counter", "Frames the pipeline's worker could not take.",
+         [](const PipelineStatus& p) { return p.framesDropped; });
+  family("vigil_pipeline_keyframe_violations_total", "counter",
+         "Video segments without an IDR at their boundary (contract 2).",
+         [](const PipelineStatus& p) { return p.keyframeViolations; });
+  family("vigil_pipeline_last_segment_ratio", "gauge",
+         "Newest complete segment's size over max(target, the steady peer's same segment).",
+         [](const PipelineStatus& p) { return p.lastSegmentRatio; });
+  out +=
+      "# HELP vigil_pipeline_switches_total Parts the packager took from another pipeline than the one before.\n"
+      "# TYPE vigil_pipeline_switches_total counter\n";
+  for (const auto& ch : channels)
+    if (!ch.pipelines.empty())
+      out += "vigil_pipeline_switches_total{channel=\"" + ch.id + "\"} " + std::to_string(ch.pipelineSwitches) + "\n";
+  return out;
+}
+
 std::string inputMetrics(const std::vector<ChannelStatus>& channels) {
   std::string out;
   auto family = [&](const char* name, const char* type, const char* help, auto value) {
-    out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
-    for (const auto& ch : channels)
-      for (const auto& in : ch.inputs) {
-        char line[256];
-        std::snprintf(line, sizeof line, "%s{channel=\"%s\",input=\"%s\"} %.6g\n", name, ch.id.c_str(), in.id.c_str(),
-                      static_cast<double>(value(in)));
-        out += line;
-      }
+    appendFamily(
+        out, channels, name, type, help, "input", [](const ChannelStatus& c) -> const auto& { return c.inputs; },
+        [](const InputStatus& i) { return i.id; }, value);
   };
   family("vigil_input_on_air", "gauge", "1 for the input on air.", [](const InputStatus& i) { return i.onAir; });
   family("vigil_input_fit", "gauge", "1 when the input is fit for air (no fault).",
@@ -417,6 +499,20 @@ Status Engine::holdOnBackup(const std::string& channelId, bool hold) {
   auto it = impl_->channels.find(channelId);
   if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
   return it->second->holdOnBackup(hold);
+}
+
+Status Engine::preferPipeline(const std::string& channelId, int pipeline, const std::string& actor) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->channels.find(channelId);
+  if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
+  return it->second->preferPipeline(pipeline, actor);
+}
+
+Status Engine::restartPipeline(const std::string& channelId, int pipeline, const std::string& actor) {
+  std::lock_guard lock(impl_->mutex);
+  auto it = impl_->channels.find(channelId);
+  if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
+  return it->second->restartPipeline(pipeline, actor);
 }
 
 std::vector<store::EventRecord> Engine::events(const std::string& channelId, int limit) const {

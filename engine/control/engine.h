@@ -70,6 +70,24 @@ struct InputStatus {
   double receiveRateMbps = 0;
 };
 
+// One of a channel's redundant pipelines (contract 6): its worker process as
+// the supervisor sees it, and its parts as the packager's selector sees them.
+struct PipelineStatus {
+  int index = 0;
+  std::string state;       // "starting" | "up" | "down"
+  bool preferred = false;  // the packager takes its parts while it keeps up
+  bool onAir = false;      // the newest published video part came from it
+  bool steady = true;      // false: restarted cold, held out of the manifest until steady
+  int64_t pid = 0;
+  int64_t restarts = 0;
+  std::string lastExit;  // why its worker last ended
+  uint64_t partsReceived = 0;
+  uint64_t partsPublished = 0;
+  uint64_t framesDropped = 0;   // frames its worker could not take (down, or its queue full)
+  double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, the steady peer's)
+  uint64_t keyframeViolations = 0;
+};
+
 struct ChannelStatus {
   std::string id;
   std::string name;
@@ -91,6 +109,10 @@ struct ChannelStatus {
   // the served playlists (-1: nothing measured yet), and the open alarms.
   double worstManifestAgeSeconds = -1;
   int openAlarms = 0;
+  // Redundant pipelines: "standard" (two) or "single".
+  std::string redundancy;
+  std::vector<PipelineStatus> pipelines;
+  uint64_t pipelineSwitches = 0;  // parts the packager took from another pipeline than before
 };
 
 const char* toString(ChannelStatus::State state);
@@ -122,6 +144,12 @@ class Engine {
   Status selectInput(const std::string& channelId, const std::string& inputId, bool force = false);
   // Latch: the channel stays on its backup (no automatic return to the primary).
   Status holdOnBackup(const std::string& channelId, bool hold);
+  // Operator actions on a channel's pipelines (contract 6), each an event.
+  // preferPipeline: the packager returns to it at the next segment boundary
+  // once it is steady. restartPipeline: its worker is killed and respawned
+  // (the other pipeline carries the channel meanwhile).
+  Status preferPipeline(const std::string& channelId, int pipeline, const std::string& actor = "operator");
+  Status restartPipeline(const std::string& channelId, int pipeline, const std::string& actor = "operator");
   // The channel's events, newest first (switches, operator actions, starts and stops).
   std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const;
 

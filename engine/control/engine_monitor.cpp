@@ -7,6 +7,8 @@
 #include "core/clock.h"
 #include "ingest/contribution_input.h"
 #include "package/channel_packager.h"
+#include "package/pipeline_selector.h"
+#include "pipeline/pipeline_process.h"
 #include "switch/input_switch.h"
 
 namespace vigil::control {
@@ -35,6 +37,23 @@ std::vector<monitor::ChannelProbe> probeChannels(
           in.timestampJumps = feeds[i].timestampJumps;
         }
         p.inputs.push_back(std::move(in));
+      }
+    }
+    package::PipelineSelectorStatus sel;
+    std::vector<pipeline::PipelineProcessStatus> workers;
+    if (rt->pipelineStatus(sel, workers)) {
+      for (size_t i = 0; i < sel.pipelines.size(); ++i) {
+        monitor::PipelineSample s;
+        s.index = sel.pipelines[i].index;
+        s.up = i < workers.size() && workers[i].state == PipelineState::Up;
+        s.steady = sel.pipelines[i].steady;
+        s.lastSegmentRatio = sel.pipelines[i].lastSegmentRatio;
+        s.keyframeViolations = static_cast<int64_t>(sel.pipelines[i].keyframeViolations);
+        if (i < workers.size()) {
+          s.lastExit = workers[i].lastExit;
+          s.restarts = workers[i].restarts;
+        }
+        p.pipelines.push_back(std::move(s));
       }
     }
     out.push_back(std::move(p));

@@ -34,6 +34,9 @@ namespace alarm_kind {
 inline constexpr std::string_view kManifestAge = "manifest.age";  // subject: rendition id, or "" for the channel
 inline constexpr std::string_view kInputLoss = "input.loss";      // subject: input id
 inline constexpr std::string_view kInputBadFeed = "input.bad-feed";
+inline constexpr std::string_view kPipelineDown = "pipeline.down";            // subject: pipeline index
+inline constexpr std::string_view kRestartSpike = "restart.spike";            // subject: pipeline index
+inline constexpr std::string_view kKeyframeViolation = "keyframe.violation";  // subject: pipeline index
 inline constexpr std::string_view kDisk = "disk";  // engine-wide (channel ""); subject "space" or "store"
 }  // namespace alarm_kind
 

@@ -59,7 +59,8 @@ AlarmRules::AlarmRules(DiskRule disk) : disk_(disk) {}
 
 bool AlarmRules::owns(std::string_view kind) {
   return kind == alarm_kind::kManifestAge || kind == alarm_kind::kInputLoss || kind == alarm_kind::kInputBadFeed ||
-         kind == alarm_kind::kDisk;
+         kind == alarm_kind::kPipelineDown || kind == alarm_kind::kRestartSpike ||
+         kind == alarm_kind::kKeyframeViolation || kind == alarm_kind::kDisk;
 }
 
 std::vector<DesiredAlarm> AlarmRules::evaluate(int64_t now, const std::vector<ChannelSample>& channels,
@@ -71,6 +72,7 @@ std::vector<DesiredAlarm> AlarmRules::evaluate(int64_t now, const std::vector<Ch
     ChannelState& st = channels_[c.channelId];
     evaluateAge(now, c, st, out);
     evaluateInputs(now, c, st, out);
+    evaluatePipelines(now, c, st, out);
   }
   for (auto it = channels_.begin(); it != channels_.end();)  // channels no longer declared
     it = seen.count(it->first) ? std::next(it) : channels_.erase(it);
@@ -163,6 +165,53 @@ void AlarmRules::evaluateInputs(int64_t now, const ChannelSample& c, ChannelStat
       s.bad = false;
     }
     if (s.bad) out.push_back({{c.channelId, std::string(alarm_kind::kInputBadFeed), in.id}, Severity::Warning, s.why});
+  }
+}
+
+void AlarmRules::evaluatePipelines(int64_t now, const ChannelSample& c, ChannelState& st,
+                                   std::vector<DesiredAlarm>& out) {
+  if (!c.running) {
+    st.restarts.clear();
+    st.restartedAtUs.clear();
+    st.violations.clear();
+    st.violationAtUs.clear();
+    return;
+  }
+  int up = 0;
+  for (const auto& p : c.pipelines) up += p.up ? 1 : 0;
+  for (const auto& p : c.pipelines) {
+    const std::string subject = std::to_string(p.index);
+    auto [count, firstSample] = st.restarts.try_emplace(p.index, p.restarts);
+    if (!firstSample && p.restarts > count->second) st.restartedAtUs[p.index] = now;
+    count->second = p.restarts;
+    const auto restarted = st.restartedAtUs.find(p.index);
+    const bool recent = restarted != st.restartedAtUs.end() && now - restarted->second < 10'000'000;
+    if (restarted != st.restartedAtUs.end() && !recent) st.restartedAtUs.erase(restarted);
+    if (!p.up || recent) {
+      out.push_back({{c.channelId, std::string(alarm_kind::kPipelineDown), subject},
+                     up > 0 ? Severity::Warning : Severity::Critical,
+                     fmt::format("pipeline {} down{}{}; {}", p.index, p.lastExit.empty() ? "" : ": ", p.lastExit,
+                                 up > 0 ? "the other pipeline carries the channel" : "no pipeline is producing")});
+    }
+    if (p.up && !p.steady)
+      out.push_back({{c.channelId, std::string(alarm_kind::kRestartSpike), subject},
+                     Severity::Warning,
+                     fmt::format("pipeline {} restarted cold: held out of the manifest until its segments are steady "
+                                 "(last {:.2f}x its reference)",
+                                 p.index, p.lastSegmentRatio)});
+    auto [seen, first] = st.violations.try_emplace(p.index, p.keyframeViolations);
+    if (!first && p.keyframeViolations > seen->second) st.violationAtUs[p.index] = now;
+    seen->second = p.keyframeViolations;
+    if (auto at = st.violationAtUs.find(p.index); at != st.violationAtUs.end()) {
+      if (now - at->second < 10'000'000)
+        out.push_back({{c.channelId, std::string(alarm_kind::kKeyframeViolation), subject},
+                       Severity::Critical,
+                       fmt::format("pipeline {}: a segment's video did not start with an IDR at its boundary "
+                                   "({} in all)",
+                                   p.index, p.keyframeViolations)});
+      else
+        st.violationAtUs.erase(at);
+    }
   }
 }
 

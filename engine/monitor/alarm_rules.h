@@ -13,6 +13,14 @@
 //   input.bad-feed  failed sessions, codec changes or timestamp jumps grew:
 //                 warning, clears once the input has been fit with still
 //                 counters for badFeedClearMs
+//   pipeline.down a pipeline not producing, or restarted within the last
+//                 10 s (a worker that crashed and came back at once is still
+//                 news): warning while another one carries the channel,
+//                 critical when none does
+//   restart.spike a restarted pipeline still held out of the manifest (its
+//                 cold encoders over the spike bound): warning, clears when steady
+//   keyframe.violation  a segment of a pipeline whose video did not start with
+//                 an IDR at the boundary: critical, clears after 10 s without one
 //   disk          free space of the data directory low (warning), store
 //                 writes failing (critical, clears a minute after the last)
 #pragma once
@@ -53,6 +61,17 @@ struct InputSample {
   int64_t timestampJumps = 0;
 };
 
+// One redundant pipeline as the packager's selector sees it.
+struct PipelineSample {
+  int index = 0;
+  bool up = false;     // producing parts (not starting, not down)
+  bool steady = true;  // false: restarted cold, kept out of the manifest
+  double lastSegmentRatio = 0;
+  int64_t keyframeViolations = 0;  // video parts 0 without an IDR at the segment boundary
+  std::string lastExit;            // why its worker last ended
+  int64_t restarts = 0;            // worker restarts so far
+};
+
 struct ChannelSample {
   std::string channelId;
   bool running = true;  // false: declared, but not running
@@ -61,6 +80,7 @@ struct ChannelSample {
   std::vector<RenditionAge> renditions;
   std::string onAir;  // channels with inputs: the input on air, or "slate"
   std::vector<InputSample> inputs;
+  std::vector<PipelineSample> pipelines;
 };
 
 struct DiskSample {
@@ -112,9 +132,14 @@ class AlarmRules {
     std::map<std::string, Level> renditions;
     std::map<std::string, int64_t> staleSinceUs;  // rendition staler than its channel since
     std::map<std::string, InputState> inputs;
+    std::map<int, int64_t> restarts;       // per pipeline: count at the last sample
+    std::map<int, int64_t> restartedAtUs;  // per pipeline: last growth
+    std::map<int, int64_t> violations;     // per pipeline: count at the last sample
+    std::map<int, int64_t> violationAtUs;  // per pipeline: last growth
   };
   void evaluateAge(int64_t now, const ChannelSample& c, ChannelState& st, std::vector<DesiredAlarm>& out);
   void evaluateInputs(int64_t now, const ChannelSample& c, ChannelState& st, std::vector<DesiredAlarm>& out);
+  void evaluatePipelines(int64_t now, const ChannelSample& c, ChannelState& st, std::vector<DesiredAlarm>& out);
   void evaluateDisk(int64_t now, const DiskSample& disk, std::vector<DesiredAlarm>& out);
 
   const DiskRule disk_;

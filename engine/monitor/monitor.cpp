@@ -128,6 +128,7 @@ void Monitor::sampleOnce(int64_t now) {
       playlists = it->second->playlists;
       c.onAir = it->second->onAir;
       c.inputs = it->second->inputs;
+      c.pipelines = it->second->pipelines;
     } else {
       for (const auto& r : renditionIds(d.spec)) playlists.emplace_back(r, nullptr);
     }

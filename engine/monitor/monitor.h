@@ -44,6 +44,7 @@ struct ChannelProbe {
   std::vector<std::pair<std::string, Bytes>> playlists;
   std::string onAir;  // channels with inputs: the input on air, or "slate"
   std::vector<InputSample> inputs;
+  std::vector<PipelineSample> pipelines;
 };
 using ProbeFn = std::function<std::vector<ChannelProbe>()>;
 

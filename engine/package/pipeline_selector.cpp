@@ -33,6 +33,7 @@ struct PipelineSelector::Impl {
     // Per pipeline: bytes of the segment being received, and whether it began at part 0.
     std::vector<int64_t> segmentBytes;
     std::vector<bool> segmentComplete;
+    std::vector<bool> seenPart;  // per pipeline: a part since its (re)start (the first may begin anywhere)
     // Per pipeline: bytes of recent complete segments, by segment number.
     std::vector<std::map<int64_t, int64_t>> completed;
   };
@@ -43,6 +44,7 @@ struct PipelineSelector::Impl {
     std::vector<int> okSegments;     // per rendition: consecutive segments within bounds
     std::vector<bool> initMismatch;  // per rendition: its init differs: never published from
     uint64_t received = 0;
+    uint64_t keyframeViolations = 0;
     uint64_t published = 0;
     int64_t restarts = 0;
     double lastRatio = 0;
@@ -72,6 +74,7 @@ struct PipelineSelector::Impl {
       pr.buffered.resize(n);
       pr.segmentBytes.assign(n, 0);
       pr.segmentComplete.assign(n, false);
+      pr.seenPart.assign(n, false);
       pr.completed.resize(n);
       renditions.push_back(std::move(pr));
     }
@@ -140,6 +143,7 @@ struct PipelineSelector::Impl {
           r.buffered[p].clear();
           r.segmentBytes[p] = 0;
           r.segmentComplete[p] = false;
+          r.seenPart[p] = false;
           r.completed[p].clear();
         }
       }
@@ -158,6 +162,16 @@ struct PipelineSelector::Impl {
   // Segment sizes per pipeline, for the steadiness judgement.
   void account(int p, size_t ri, const CmafPart& part) {
     PerRendition& r = renditions[ri];
+    // Contract 2, checked on every pipeline's output: a video segment starts
+    // with an IDR exactly at its boundary.
+    const bool first = !r.seenPart[p];
+    r.seenPart[p] = true;
+    if (r.spec.video && part.partIndex == 0 && !first &&
+        (!part.independent || part.startTime90k != timeline.segmentStart90k(part.segmentNumber))) {
+      if (pipelines[p].keyframeViolations++ == 0)
+        log::get("package")->error("[ch={} r={}] pipeline {}: segment {} does not start with an IDR at its boundary",
+                                   channelId, r.spec.id, p, part.segmentNumber);
+    }
     if (part.partIndex == 0) {
       r.segmentBytes[p] = 0;
       r.segmentComplete[p] = true;
@@ -417,7 +431,8 @@ PipelineSelectorStatus PipelineSelector::status() const {
   s.gapParts = impl_->gapParts;
   for (int i = 0; i < impl_->options.pipelines; ++i) {
     const auto& p = impl_->pipelines[i];
-    s.pipelines.push_back({i, p.state, p.steady, impl_->onAir == i, p.received, p.published, p.restarts, p.lastRatio});
+    s.pipelines.push_back({i, p.state, p.steady, impl_->onAir == i, p.received, p.published, p.restarts, p.lastRatio,
+                           p.keyframeViolations});
   }
   return s;
 }

@@ -59,6 +59,8 @@ struct SelectorPipelineStatus {
   uint64_t partsPublished = 0;
   int64_t restarts = 0;         // Starting after having been up
   double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, steady peer)
+  // Contract 2: video parts 0 that did not start with an IDR at the segment boundary.
+  uint64_t keyframeViolations = 0;
 };
 
 struct PipelineSelectorStatus {

@@ -116,6 +116,15 @@ class TstPipelineFailover : public QObject {
       QVERIFY(pid > 0);
       qInfo() << "fault" << f.name << "on pipeline 0, pid" << pid;
       QVERIFY(::kill(static_cast<pid_t>(pid), f.signal) == 0);
+      if (round == 1) {
+        // While pipeline 0 is down: /metrics says so, and the monitor raises the alarm.
+        QVERIFY2(waitWatching(QRegularExpression("raised demo pipeline\\.down 0"), 8000),
+                 qPrintable(d_.log().right(3000)));
+        QString metrics;
+        QTRY_VERIFY2_WITH_TIMEOUT((metrics = QString::fromUtf8(httpGet(d_.baseUrl() + "/metrics").body))
+                                      .contains(R"(vigil_pipeline_on_air{channel="demo",pipeline="1"} 1)"),
+                                  qPrintable(metrics.section("vigil_pipeline_up", 1, 1).left(1500)), 3000);
+      }
       // The packager moves to pipeline 1 ...
       const QRegularExpression away(QString("(pipeline 0 -> 1 .*){%1}").arg(round),
                                     QRegularExpression::DotMatchesEverythingOption);
@@ -179,6 +188,16 @@ class TstPipelineFailover : public QObject {
     }
     QVERIFY2(switches >= 6, qPrintable(QString::number(switches)));
     QVERIFY2(downs >= 3, qPrintable(QString::number(downs)));
+    // The alarms: pipeline 0 down (raised and cleared), the restart held out until steady.
+    int raised = 0, cleared = 0, spikes = 0;
+    for (const auto& e : (*store)->events("demo", 500)) {
+      const auto detail = QString::fromStdString(e.detail);
+      if (e.kind == "alarm.raise" && detail.contains("pipeline.down 0")) ++raised;
+      if (e.kind == "alarm.clear" && detail.contains("pipeline.down 0")) ++cleared;
+      if (e.kind == "alarm.raise" && detail.contains("restart.spike 0")) ++spikes;
+    }
+    QVERIFY2(raised >= 1 && cleared >= 1, qPrintable(QString("%1 raised, %2 cleared").arg(raised).arg(cleared)));
+    QVERIFY(spikes >= 1);
   }
 };
 
