@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/config.h"
+#include "control/emergency_slate.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
@@ -60,6 +61,7 @@ struct ChannelRuntime::Impl {
   std::unique_ptr<package::PipelineSelector> selector;
   std::vector<std::unique_ptr<pipeline::PipelineProcess>> pipelines;
   std::unique_ptr<pipeline::PipelineFanout> fanout;
+  std::unique_ptr<EmergencySlate> slate;          // the selector's last resort (null when disabled)
   std::unique_ptr<ingest::FrameSource> source;    // the test source, or the input switch
   switching::InputSwitch* inputSwitch = nullptr;  // source, when the channel has inputs
   std::vector<std::unique_ptr<ingest::ContributionInput>> inputs;
@@ -145,18 +147,30 @@ Status ChannelRuntime::startPipelines() {
   for (const auto& v : spec_.video) renditions.push_back({v.id, true, v.bitrateBps});
   renditions.push_back({spec_.audio.id, false, spec_.audio.bitrateBps});
   package::PipelineSelectorOptions so;
-  so.pipelines = red.pipelines();
+  so.pipelines = red.pipelines() + (red.emergencySlate ? 1 : 0);
+  so.lastResort = red.emergencySlate ? red.pipelines() : -1;
+  // The slate is made below, before any part can reach the selector.
+  if (red.emergencySlate)
+    so.wakeLastResort = [impl = impl_.get()](int64_t video, int64_t audio) {
+      if (impl->slate) impl->slate->ensureRunning(video, audio);
+    };
   so.preferred = red.preferred;
   so.lagMs = red.lagMs;
   so.steadySegments = red.steadySegments;
   impl_->selector = std::make_unique<package::PipelineSelector>(spec_.id, *impl_->timeline, impl_->packager.get(),
                                                                 std::move(renditions), so);
   // Contract 7: the packager's switches between pipelines are events.
-  impl_->selector->onSwitch([store = &impl_->store, id = spec_.id](const package::PipelineSwitchEvent& e) {
-    store->appendEvent({0, e.utcUs, id, "pipeline.switch", "engine",
-                        std::to_string(e.from) + " -> " + std::to_string(e.to) + " at " + e.rendition + " " +
-                            std::to_string(e.atSegment) + "." + std::to_string(e.atPart) + ": " + e.reason});
-  });
+  impl_->selector->onSwitch(
+      [store = &impl_->store, id = spec_.id, slate = so.lastResort](const package::PipelineSwitchEvent& e) {
+        auto name = [slate](int p) { return p == slate ? std::string("slate") : std::to_string(p); };
+        store->appendEvent({0, e.utcUs, id, "pipeline.switch", "engine",
+                            name(e.from) + " -> " + name(e.to) + " at " + e.rendition + " " +
+                                std::to_string(e.atSegment) + "." + std::to_string(e.atPart) + ": " + e.reason});
+      });
+  if (so.lastResort >= 0) {
+    impl_->slate = std::make_unique<EmergencySlate>(spec_, *impl_->timeline, impl_->selector->input(so.lastResort));
+    if (auto s = impl_->slate->prepare(); !s) return s;
+  }
   const std::string workerPath = pipeline::findWorkerExecutable();
   pipeline::PipelineProcessOptions po;
   po.workerPath = workerPath;
@@ -222,6 +236,9 @@ Status ChannelRuntime::startInput(size_t i) {
 }
 
 void ChannelRuntime::stop() {
+  // Not running from here on: the monitor does not take a deliberate stop
+  // for failing pipelines and inputs.
+  const bool wasRunning = impl_->running.exchange(false);
   // Upstream first, so nothing is published into a packager the origin dropped.
   for (const auto& in : impl_->srtInputs) (void)impl_->srt->removeInput(spec_.id, in);
   impl_->srtInputs.clear();
@@ -233,6 +250,7 @@ void ChannelRuntime::stop() {
   // The workers flush their last parts into the selector, which publishes them.
   for (auto& p : impl_->pipelines) p->requestStop();
   for (auto& p : impl_->pipelines) p->stop();
+  if (impl_->slate) impl_->slate->stop();
   if (impl_->selector) impl_->selector->stop();
   if (impl_->packager) {
     impl_->origin.removeChannel(spec_.id);
@@ -242,8 +260,9 @@ void ChannelRuntime::stop() {
   impl_->source.reset();
   impl_->fanout.reset();
   impl_->pipelines.clear();
+  impl_->slate.reset();
   impl_->selector.reset();
-  if (impl_->running.exchange(false)) {
+  if (wasRunning) {
     impl_->store.appendEvent({0, 0, spec_.id, "channel.stop", "engine", ""});
     log::get("control")->info("[ch={}] stopped", spec_.id);
   }

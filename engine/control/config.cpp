@@ -114,6 +114,9 @@ const Schema<RedundancySpec>& redundancySchema() {
               "a worker silent, or fed without producing a part, this long is killed and restarted"),
       integer("steady_segments", &RedundancySpec::steadySegments, 0, 30,
               "a restarted pipeline rejoins after this many segments without a bitrate spike (0: at once)"),
+      boolean("emergency_slate", &RedundancySpec::emergencySlate,
+              "an in-engine slate ladder, always hot, goes on air while no pipeline delivers (the heartbeat "
+              "never stops)"),
   });
   return s;
 }

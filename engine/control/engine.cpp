@@ -288,6 +288,10 @@ void addPipelines(ChannelStatus& st, const ChannelRuntime& rt) {
   st.pipelineSwitches = sel.switches;
   for (size_t i = 0; i < sel.pipelines.size(); ++i) {
     const auto& s = sel.pipelines[i];
+    if (s.lastResort) {
+      st.emergencySlateOnAir = s.onAir;
+      continue;
+    }
     PipelineStatus p;
     p.index = s.index;
     p.preferred = sel.preferred == s.index;
@@ -390,6 +394,12 @@ std::string pipelineMetrics(const std::vector<ChannelStatus>& channels) {
   for (const auto& ch : channels)
     if (!ch.pipelines.empty())
       out += "vigil_pipeline_switches_total{channel=\"" + ch.id + "\"} " + std::to_string(ch.pipelineSwitches) + "\n";
+  out +=
+      "# HELP vigil_channel_emergency_slate 1 while no pipeline delivers and the in-engine slate is on air.\n"
+      "# TYPE vigil_channel_emergency_slate gauge\n";
+  for (const auto& ch : channels)
+    if (!ch.pipelines.empty())
+      out += "vigil_channel_emergency_slate{channel=\"" + ch.id + "\"} " + (ch.emergencySlateOnAir ? "1" : "0") + "\n";
   return out;
 }
 

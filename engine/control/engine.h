@@ -112,7 +112,8 @@ struct ChannelStatus {
   // Redundant pipelines: "standard" (two) or "single".
   std::string redundancy;
   std::vector<PipelineStatus> pipelines;
-  uint64_t pipelineSwitches = 0;  // parts the packager took from another pipeline than before
+  uint64_t pipelineSwitches = 0;     // parts the packager took from another pipeline than before
+  bool emergencySlateOnAir = false;  // no pipeline delivers: the in-engine slate is on air
 };
 
 const char* toString(ChannelStatus::State state);

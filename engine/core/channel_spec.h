@@ -94,6 +94,7 @@ struct RedundancySpec {
   int lagMs = 250;                // the preferred pipeline's part this late behind the other's: take the other's
   int hangMs = 3000;              // a worker silent (or fed without a part) this long is killed and restarted
   int steadySegments = 2;         // a restarted pipeline rejoins after this many segments without a spike
+  bool emergencySlate = true;     // an in-engine slate ladder goes on air while no pipeline delivers
   int pipelines() const { return mode == "single" ? 1 : 2; }
 };
 

@@ -171,6 +171,7 @@ void AlarmRules::evaluateInputs(int64_t now, const ChannelSample& c, ChannelStat
 void AlarmRules::evaluatePipelines(int64_t now, const ChannelSample& c, ChannelState& st,
                                    std::vector<DesiredAlarm>& out) {
   if (!c.running) {
+    st.downSinceUs.clear();
     st.restarts.clear();
     st.restartedAtUs.clear();
     st.violations.clear();
@@ -187,7 +188,9 @@ void AlarmRules::evaluatePipelines(int64_t now, const ChannelSample& c, ChannelS
     const auto restarted = st.restartedAtUs.find(p.index);
     const bool recent = restarted != st.restartedAtUs.end() && now - restarted->second < 10'000'000;
     if (restarted != st.restartedAtUs.end() && !recent) st.restartedAtUs.erase(restarted);
-    if (!p.up || recent) {
+    if (p.up) st.downSinceUs.erase(p.index);
+    const bool down = !p.up && now - st.downSinceUs.try_emplace(p.index, now).first->second >= 2'000'000;
+    if (down || recent) {
       out.push_back({{c.channelId, std::string(alarm_kind::kPipelineDown), subject},
                      up > 0 ? Severity::Warning : Severity::Critical,
                      fmt::format("pipeline {} down{}{}; {}", p.index, p.lastExit.empty() ? "" : ": ", p.lastExit,

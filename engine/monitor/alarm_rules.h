@@ -13,7 +13,8 @@
 //   input.bad-feed  failed sessions, codec changes or timestamp jumps grew:
 //                 warning, clears once the input has been fit with still
 //                 counters for badFeedClearMs
-//   pipeline.down a pipeline not producing, or restarted within the last
+//   pipeline.down a pipeline not producing for 2 s (a worker starts in about
+//                 half a second), or restarted within the last
 //                 10 s (a worker that crashed and came back at once is still
 //                 news): warning while another one carries the channel,
 //                 critical when none does
@@ -132,6 +133,7 @@ class AlarmRules {
     std::map<std::string, Level> renditions;
     std::map<std::string, int64_t> staleSinceUs;  // rendition staler than its channel since
     std::map<std::string, InputState> inputs;
+    std::map<int, int64_t> downSinceUs;    // per pipeline: not producing since
     std::map<int, int64_t> restarts;       // per pipeline: count at the last sample
     std::map<int, int64_t> restartedAtUs;  // per pipeline: last growth
     std::map<int, int64_t> violations;     // per pipeline: count at the last sample

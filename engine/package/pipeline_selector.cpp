@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <chrono>
+#include <cstdlib>
 #include <deque>
 #include <map>
 
@@ -191,8 +192,9 @@ struct PipelineSelector::Impl {
     PerPipeline& pp = pipelines[p];
     const double seconds = double(timeline.segmentDuration90k()) / kTimelineHz;
     double reference = double(r.spec.targetBps) * seconds / 8;
+    if (!real(p)) return;
     for (int q = 0; q < options.pipelines; ++q) {
-      if (q == p || !pipelines[q].steady) continue;
+      if (q == p || !real(q) || !pipelines[q].steady) continue;
       if (auto it = r.completed[q].find(segment); it != r.completed[q].end())
         reference = std::max(reference, double(it->second));
     }
@@ -213,17 +215,26 @@ struct PipelineSelector::Impl {
   }
 
   bool alive(int p) const { return pipelines[p].state != PipelineState::Down; }
+  bool real(int p) const { return p != options.lastResort; }
   bool anySteadyAlive() const {
     for (int q = 0; q < options.pipelines; ++q)
-      if (alive(q) && pipelines[q].steady) return true;
+      if (real(q) && alive(q) && pipelines[q].steady) return true;
+    return false;
+  }
+  bool anyRealAliveBut(int p) const {
+    for (int q = 0; q < options.pipelines; ++q)
+      if (q != p && real(q) && alive(q)) return true;
     return false;
   }
   // Parts from p may be published: alive (or already delivered), init matches, steady unless none is.
   bool usable(int p, size_t ri) const {
     const PerPipeline& pp = pipelines[p];
     if (pp.initMismatch[ri]) return false;
-    return pp.steady || !anySteadyAlive();
+    return !real(p) || pp.steady || !anySteadyAlive();
   }
+  std::string name(int p) const { return real(p) ? std::to_string(p) : std::string("slate"); }
+  // How far a part's start may be from the next expected one and still follow it.
+  int64_t tolerance(const PerRendition& r) const { return r.spec.video ? 0 : timeline.partDuration90k() / 4; }
 
   void publish(size_t ri, int p, std::vector<PipelineSwitchEvent>& events, const std::string& reason) {
     PerRendition& r = renditions[ri];
@@ -257,13 +268,15 @@ struct PipelineSelector::Impl {
     const int64_t lagUs = int64_t{options.lagMs} * 1000;
     for (;;) {
       // Stale: parts at or before what is published (the packager would refuse them anyway).
+      const int64_t tol = tolerance(r);
       if (r.nextStart >= 0)
         for (auto& q : r.buffered)
-          while (!q.empty() && q.front().part.startTime90k < r.nextStart) q.pop_front();
+          while (!q.empty() && q.front().part.startTime90k < r.nextStart - tol) q.pop_front();
       auto front = [&](int p) -> const Arrived* { return r.buffered[p].empty() ? nullptr : &r.buffered[p].front(); };
       auto exact = [&](int p) -> const Arrived* {
         const Arrived* a = front(p);
-        return a && (r.nextStart < 0 || a->part.startTime90k == r.nextStart) && usable(p, ri) ? a : nullptr;
+        return a && (r.nextStart < 0 || std::abs(a->part.startTime90k - r.nextStart) <= tol) && usable(p, ri) ? a
+                                                                                                              : nullptr;
       };
       // The next part is the first of its segment. Not nextStart % D == 0: audio
       // parts start at the first AAC frame at or after the boundary.
@@ -278,6 +291,23 @@ struct PipelineSelector::Impl {
         const Arrived* mine = exact(r.src);
         if (mine && now - mine->atUs < lagUs) break;  // give the preferred one its chance
       }
+      // Off the slate, back to the programme: at a segment boundary, from any live pipeline.
+      if (boundary && !real(r.src)) {
+        int back = -1;
+        for (int q = 0; q < options.pipelines && back < 0; ++q)
+          if (real(q) && alive(q) && exact(q)) back = q;
+        if (back >= 0) {
+          publish(ri, back, events, "pipeline " + std::to_string(back) + " delivers again");
+          continue;
+        }
+        // A pipeline is producing again: give its part for this boundary the
+        // last resort's lag before another segment of slate goes out.
+        bool producing = false;
+        for (int q = 0; q < options.pipelines; ++q)
+          producing = producing || (real(q) && pipelines[q].state == PipelineState::Up);
+        const int64_t dueUtcUs = timeline.utcUsAt(r.nextStart + timeline.partDuration90k());
+        if (producing && nowUtcUs() - dueUtcUs < int64_t{options.lastResortLagMs} * 1000) break;
+      }
       if (exact(r.src) && alive(r.src)) {
         publish(ri, r.src, events, "");
         continue;
@@ -286,7 +316,7 @@ struct PipelineSelector::Impl {
       int take = -1;
       std::string why;
       for (int q = 0; q < options.pipelines && take < 0; ++q) {
-        if (q == r.src) continue;
+        if (q == r.src || !real(q)) continue;
         const Arrived* a = exact(q);
         if (!a) continue;
         if (!alive(r.src)) {
@@ -300,6 +330,24 @@ struct PipelineSelector::Impl {
           why = "pipeline " + std::to_string(r.src) + " lags more than " + std::to_string(options.lagMs) + " ms";
         }
       }
+      // The last resort: while no pipeline delivers (none is alive, or the
+      // part is lastResortLagMs past its end). Started on demand, from the
+      // first part missing, so no hole opens while it spins up.
+      if (take < 0 && options.lastResort >= 0 && r.src != options.lastResort && r.nextStart >= 0) {
+        const bool noneAlive = !alive(r.src) && !anyRealAliveBut(r.src);
+        const int64_t dueUtcUs = timeline.utcUsAt(r.nextStart + timeline.partDuration90k());
+        const bool late = nowUtcUs() - dueUtcUs >= int64_t{options.lastResortLagMs} * 1000;
+        if (noneAlive || late) {
+          if (exact(options.lastResort)) {
+            take = options.lastResort;
+            why = noneAlive ? "no pipeline alive"
+                            : "no pipeline delivered within " + std::to_string(options.lastResortLagMs) + " ms";
+          } else if (!alive(options.lastResort)) {
+            int64_t& from = r.spec.video ? wakeVideo : wakeAudio;
+            from = from < 0 ? r.nextStart : std::min(from, r.nextStart);
+          }
+        }
+      }
       if (take >= 0) {
         publish(ri, take, events, why);
         continue;
@@ -309,7 +357,7 @@ struct PipelineSelector::Impl {
       int later = -1;
       for (int q = 0; q < options.pipelines; ++q) {
         const Arrived* a = front(q);
-        if (!a || !usable(q, ri) || now - a->atUs < lagUs) continue;
+        if (!real(q) || !a || !usable(q, ri) || now - a->atUs < lagUs) continue;
         if (later < 0 || a->part.startTime90k < front(later)->part.startTime90k ||
             (a->part.startTime90k == front(later)->part.startTime90k && q == r.src))
           later = q;
@@ -325,6 +373,13 @@ struct PipelineSelector::Impl {
   }
 
   void fire(const std::vector<PipelineSwitchEvent>& events) {
+    int64_t video = -1, audio = -1;
+    {
+      std::lock_guard lock(mu);
+      std::swap(video, wakeVideo);
+      std::swap(audio, wakeAudio);
+    }
+    if ((video >= 0 || audio >= 0) && options.wakeLastResort) options.wakeLastResort(video >= 0 ? video : audio, audio);
     if (events.empty()) return;
     std::function<void(const PipelineSwitchEvent&)> h;
     {
@@ -332,8 +387,8 @@ struct PipelineSelector::Impl {
       h = handler;
     }
     for (const auto& e : events) {
-      log::get("package")->warn("[ch={}] pipeline {} -> {} at {} {}.{}: {}", channelId, e.from, e.to, e.rendition,
-                                e.atSegment, e.atPart, e.reason);
+      log::get("package")->warn("[ch={}] pipeline {} -> {} at {} {}.{}: {}", channelId, name(e.from), name(e.to),
+                                e.rendition, e.atSegment, e.atPart, e.reason);
       if (h) h(e);
     }
   }
@@ -352,6 +407,8 @@ struct PipelineSelector::Impl {
   uint64_t switches = 0;
   uint64_t gapParts = 0;
   std::pair<int, int> announced{-1, -1};
+  int64_t wakeVideo = -1;  // the last resort is needed from here (-1: not)
+  int64_t wakeAudio = -1;
 
   std::vector<std::unique_ptr<Input>> inputs;
   std::mutex handlerMu;
@@ -432,7 +489,7 @@ PipelineSelectorStatus PipelineSelector::status() const {
   for (int i = 0; i < impl_->options.pipelines; ++i) {
     const auto& p = impl_->pipelines[i];
     s.pipelines.push_back({i, p.state, p.steady, impl_->onAir == i, p.received, p.published, p.restarts, p.lastRatio,
-                           p.keyframeViolations});
+                           p.keyframeViolations, i == impl_->options.lastResort});
   }
   return s;
 }

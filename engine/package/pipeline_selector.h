@@ -8,7 +8,11 @@
 //     delivered the part lagMs ago and the current one still has not. The
 //     rendition then stays on the other pipeline;
 //   - back to the preferred pipeline only at a segment boundary (an IDR in
-//     every pipeline), and only once it is steady.
+//     every pipeline), and only once it is steady;
+//   - from the last resort (the emergency slate) only while no pipeline
+//     delivers, back to the programme at a segment boundary.
+// Audio parts of different sources may start up to a quarter part apart
+// (AAC frames do not fall on part boundaries); video starts match exactly.
 // A pipeline that restarted is not steady until steadySegments complete
 // segments in every video rendition stay within spikeBound x max(target,
 // the same segment from a steady pipeline): an encoder starting cold must not
@@ -38,6 +42,18 @@ struct PipelineSelectorOptions {
   int lagMs = 250;
   int steadySegments = 2;   // 0: a restarted pipeline is taken at once (no spike guard)
   double spikeBound = 1.1;  // segment bitrate / max(target, steady peer)
+  // The index of the last-resort input (the emergency slate), -1: none. Its
+  // parts go out only while no pipeline delivers; the programme comes back
+  // from it at a segment boundary. Never judged for steadiness, never a peer.
+  int lastResort = -1;
+  // The last resort goes on air when no pipeline delivered a part this long
+  // after its end (wall clock), or at once when none is alive. Larger than
+  // lagMs: two slow pipelines must not flash the slate.
+  int lastResortLagMs = 750;
+  // Called (outside the selector's lock) when the last resort is needed but
+  // not running: start it with video parts from videoFrom90k on and audio
+  // from audioFrom90k (on the audio's own sample grid; -1: not known).
+  std::function<void(int64_t videoFrom90k, int64_t audioFrom90k)> wakeLastResort;
 };
 
 struct PipelineSwitchEvent {
@@ -61,6 +77,7 @@ struct SelectorPipelineStatus {
   double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, steady peer)
   // Contract 2: video parts 0 that did not start with an IDR at the segment boundary.
   uint64_t keyframeViolations = 0;
+  bool lastResort = false;  // the emergency slate, not a pipeline
 };
 
 struct PipelineSelectorStatus {

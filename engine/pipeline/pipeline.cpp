@@ -39,6 +39,7 @@ Status Pipeline::start() {
   auto audio = RenditionWorker::openAudio(channelId_, spec_.audio, timeline_, sink_, policy, options_.queueFrames);
   if (!audio) return Status::error("[ch=" + channelId_ + " r=" + spec_.audio.id + "] " + audio.message());
 
+  for (auto& w : video) w->setIdrEveryPart(options_.idrEveryPart);
   if (onError_) {
     for (auto& w : video) w->onError(onError_);
     (*audio)->onError(onError_);

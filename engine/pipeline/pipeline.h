@@ -39,6 +39,10 @@ struct PipelineOptions {
   };
   Overflow overflow = Overflow::Auto;
   size_t queueFrames = 30;  // per rendition; ~1 s at 30 fps
+  // Every part starts with an IDR (INDEPENDENT=YES): a stream that may go on
+  // air at any part boundary (the emergency slate). Costs bits; a still
+  // picture's IDRs are small.
+  bool idrEveryPart = false;
 };
 
 class Pipeline final : public ingest::FrameSink {

@@ -201,9 +201,11 @@ Status RenditionWorker::encode(AVFrame* frame) {
     if (info_.kind == TrackKind::Video) {
       // An IDR on the first frame at or after every segment boundary: the same
       // PTS in every rung, since every rung sees the boundary frame.
-      const int64_t segment = timeline_.segmentNumberAt(frame->pts);
-      frame->pict_type = segment != lastIdrSegment_ ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
-      lastIdrSegment_ = segment;
+      // (Or of every part, when asked: every part then decodes on its own.)
+      const int64_t unit =
+          idrEveryPart_ ? frame->pts / timeline_.partDuration90k() : timeline_.segmentNumberAt(frame->pts);
+      frame->pict_type = unit != lastIdrUnit_ ? AV_PICTURE_TYPE_I : AV_PICTURE_TYPE_NONE;
+      lastIdrUnit_ = unit;
     } else {
       if (frame->format != c->sample_fmt || frame->sample_rate != c->sample_rate ||
           frame->ch_layout.nb_channels != c->ch_layout.nb_channels || frame->nb_samples > c->frame_size)

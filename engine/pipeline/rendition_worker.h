@@ -46,6 +46,8 @@ class RenditionWorker {
   // Called once, on the worker's thread, when encoding fails (the rendition
   // then stops producing). Set before start().
   void onError(std::function<void(const std::string&)> handler) { onError_ = std::move(handler); }
+  // Video: an IDR at every part boundary, not only at segment boundaries. Before start().
+  void setIdrEveryPart(bool on) { idrEveryPart_ = on; }
   // Test hook: the next encode fails as an encoder error would.
   void injectError() { injectError_ = true; }
 
@@ -71,8 +73,9 @@ class RenditionWorker {
   av::CodecContextPtr encoder_;
   av::PacketPtr packet_;
   CmafFragmenter fragmenter_;
-  int64_t frameDuration90k_ = 0;            // video: one frame at the rung's rate
-  int64_t lastIdrSegment_ = INT64_MIN;      // video: the segment whose IDR has been forced
+  int64_t frameDuration90k_ = 0;     // video: one frame at the rung's rate
+  int64_t lastIdrUnit_ = INT64_MIN;  // video: the segment (or part) whose IDR has been forced
+  bool idrEveryPart_ = false;
   int64_t firstAudioPts_ = AV_NOPTS_VALUE;  // audio, in 1/sampleRate
   std::thread thread_;
 

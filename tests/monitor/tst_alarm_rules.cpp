@@ -191,7 +191,7 @@ class TstAlarmRules : public QObject {
     auto s = store::Store::open((dir_.path() + "/reconcile.db").toStdString());
     QVERIFY(s);
     AlarmBook book(**s);
-    QVERIFY(book.raise({"news1", "pipeline.down", "1"}, Severity::Critical, "raised elsewhere"));
+    QVERIFY(book.raise({"news1", "operator.note", "1"}, Severity::Critical, "raised elsewhere"));
     QVERIFY(book.raise({"gone", "manifest.age", ""}, Severity::Warning, "left from a previous run"));
     const std::vector<DesiredAlarm> desired = {
         {{"news1", "input.loss", "primary"}, Severity::Warning, "loss"},
@@ -199,12 +199,12 @@ class TstAlarmRules : public QObject {
     };
     QVERIFY(reconcile(book, desired));
     QVERIFY(book.find({"news1", "input.loss", "primary"}));
-    QVERIFY(book.find({"news1", "pipeline.down", "1"}));
+    QVERIFY(book.find({"news1", "operator.note", "1"}));
     QVERIFY(!book.find({"gone", "manifest.age", ""}));
     QCOMPARE(book.open().size(), size_t{3});
     QVERIFY(reconcile(book, {}));
     QCOMPARE(book.open().size(), size_t{1});
-    QCOMPARE(book.open()[0].key.kind, std::string("pipeline.down"));
+    QCOMPARE(book.open()[0].key.kind, std::string("operator.note"));
   }
 };
 
