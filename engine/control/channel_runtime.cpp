@@ -1,13 +1,20 @@
 #include "control/channel_runtime.h"
 
+#include <signal.h>
+
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
+#include <functional>
 #include <optional>
+#include <thread>
 
 #include <nlohmann/json.hpp>
 
 #include "control/config.h"
 #include "control/emergency_slate.h"
+#include "control/engine.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/timeline.h"
@@ -324,6 +331,89 @@ Status ChannelRuntime::holdOnBackup(bool hold) {
   impl_->inputSwitch->holdOnBackup(hold);
   impl_->store.appendEvent({0, 0, spec_.id, hold ? "input.hold" : "input.release", "operator", ""});
   return Status::ok();
+}
+
+}  // namespace vigil::control
+
+namespace vigil::control {
+namespace {
+
+// The worst manifest age over the channel's renditions now (seconds).
+double worstAgeSeconds(const package::ChannelPackager& pk, const ChannelSpec& spec) {
+  const int64_t now = nowUtcUs();
+  double worst = 0;
+  for (const auto& id : renditionIds(spec)) {
+    const int64_t end = pk.newestPartEndUtcUs(id);
+    if (end > 0) worst = std::max(worst, static_cast<double>(now - end) / 1e6);
+  }
+  return worst;
+}
+
+}  // namespace
+
+Result<RehearsalReport> ChannelRuntime::rehearse(const std::string& kind, int observeMs, const std::string& actor) {
+  if (!impl_->running || !impl_->packager || !impl_->selector)
+    return Status::error("channel " + spec_.id + " is not running");
+  if (observeMs < 1000 || observeMs > 120000) return Status::error("observe_ms must be 1000..120000");
+  const auto& pk = *impl_->packager;
+  RehearsalReport report;
+  report.kind = kind;
+  report.observedMs = observeMs;
+  // The fault and how to tell it has been handled.
+  std::function<bool()> switched;
+  std::function<Status()> fault;
+  if (kind == "pipeline-kill") {
+    const int onAir = impl_->selector->status().onAir;
+    if (onAir < 0 || onAir >= static_cast<int>(impl_->pipelines.size()))
+      return Status::error("no pipeline is on air to kill");
+    report.target = "pipeline " + std::to_string(onAir);
+    fault = [this, onAir] { return impl_->pipelines[onAir]->signal(SIGKILL); };
+    switched = [this, onAir] { return impl_->selector->status().onAir != onAir; };
+  } else if (kind == "input-failover") {
+    switching::SwitchStatus sw;
+    if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
+    sw = impl_->inputSwitch->status();
+    std::string to;
+    for (const auto& in : sw.inputs)
+      if (in.id != sw.onAir && in.fault == switching::Fault::None && to.empty()) to = in.id;
+    if (to.empty()) return Status::error("no other fit input to fail over to");
+    report.target = sw.onAir + " -> " + to;
+    fault = [this, to] { return impl_->inputSwitch->select(to, true); };
+    switched = [this, to] { return impl_->inputSwitch->status().onAir == to; };
+  } else {
+    return Status::error("unknown rehearsal '" + kind + "' (known: pipeline-kill, input-failover)");
+  }
+  auto sample = [&](int ms, double& worst, const std::function<void()>& each) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::milliseconds(ms);
+    while (std::chrono::steady_clock::now() < end) {
+      worst = std::max(worst, worstAgeSeconds(pk, spec_));
+      if (each) each();
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  sample(1000, report.baselineManifestAgeSeconds, nullptr);
+  const auto before = impl_->selector->status();
+  const auto refusedBefore = pk.counters().partsRefused;
+  report.startedUtcUs = nowUtcUs();
+  const auto t0 = std::chrono::steady_clock::now();
+  if (auto s = fault(); !s) return s;
+  sample(observeMs, report.worstManifestAgeSeconds, [&] {
+    if (report.switchMs < 0 && switched())
+      report.switchMs = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  });
+  report.partsLost = impl_->selector->status().gapParts - before.gapParts;
+  report.partsRepeated = pk.counters().partsRefused - refusedBefore;
+  nlohmann::json detail{{"kind", report.kind},
+                        {"target", report.target},
+                        {"switch_ms", std::lround(report.switchMs)},
+                        {"baseline_manifest_age_s", report.baselineManifestAgeSeconds},
+                        {"worst_manifest_age_s", report.worstManifestAgeSeconds},
+                        {"parts_lost", report.partsLost},
+                        {"parts_repeated", report.partsRepeated},
+                        {"observed_ms", report.observedMs}};
+  impl_->store.appendEvent({0, report.startedUtcUs, spec_.id, "rehearsal", actor, detail.dump()});
+  log::get("control")->info("[ch={}] rehearsal {}: {}", spec_.id, kind, detail.dump());
+  return report;
 }
 
 }  // namespace vigil::control

@@ -38,6 +38,8 @@ class Store;
 
 namespace vigil::control {
 
+struct RehearsalReport;
+
 class ChannelRuntime {
  public:
   // srt, rtmp: the engine's listeners, null when it has none (then the channel has no such input).
@@ -71,6 +73,8 @@ class ChannelRuntime {
   // Operator actions (errors: no such pipeline, channel stopped), each an event.
   Status preferPipeline(int index, const std::string& actor);
   Status restartPipeline(int index, const std::string& actor);
+  // Engine::rehearse, for this channel.
+  Result<RehearsalReport> rehearse(const std::string& kind, int observeMs, const std::string& actor);
 
  private:
   Status startPipelines();

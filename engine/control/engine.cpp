@@ -525,6 +525,21 @@ Status Engine::restartPipeline(const std::string& channelId, int pipeline, const
   return it->second->restartPipeline(pipeline, actor);
 }
 
+Result<RehearsalReport> Engine::rehearse(const std::string& channelId, const std::string& kind, int observeMs,
+                                         const std::string& actor) {
+  ChannelRuntime* rt = nullptr;
+  {
+    std::lock_guard lock(impl_->mutex);
+    auto it = impl_->channels.find(channelId);
+    if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
+    rt = it->second.get();
+  }
+  // Not under the engine's lock: it observes for seconds. A channel is only
+  // destroyed by addChannel's replacement or the engine's stop, never while
+  // its operator rehearses on it.
+  return rt->rehearse(kind, observeMs, actor);
+}
+
 std::vector<store::EventRecord> Engine::events(const std::string& channelId, int limit) const {
   impl_->store->flush();  // what was just queued is part of the answer
   return impl_->store->events(channelId, limit);

@@ -88,6 +88,20 @@ struct PipelineStatus {
   uint64_t keyframeViolations = 0;
 };
 
+// What a failover rehearsal did to the output (issue: operators rehearse
+// before a big event). Measured on the packager, i.e. what viewers get.
+struct RehearsalReport {
+  std::string kind;    // "pipeline-kill" | "input-failover"
+  std::string target;  // the pipeline killed, or "from -> to" inputs
+  int64_t startedUtcUs = 0;
+  double switchMs = -1;                   // from the fault to the switch (-1: none seen)
+  double baselineManifestAgeSeconds = 0;  // worst over the second before the fault
+  double worstManifestAgeSeconds = 0;     // worst while observed
+  uint64_t partsLost = 0;                 // holes no pipeline could fill
+  uint64_t partsRepeated = 0;             // parts the packager had to refuse (never published twice)
+  int observedMs = 0;
+};
+
 struct ChannelStatus {
   std::string id;
   std::string name;
@@ -151,6 +165,13 @@ class Engine {
   // (the other pipeline carries the channel meanwhile).
   Status preferPipeline(const std::string& channelId, int pipeline, const std::string& actor = "operator");
   Status restartPipeline(const std::string& channelId, int pipeline, const std::string& actor = "operator");
+  // Failover rehearsal: performs the fault now ("pipeline-kill": SIGKILL of
+  // the worker on air; "input-failover": a forced switch to the next fit
+  // input), watches the output for observeMs and reports the impact; kept as
+  // a "rehearsal" event. Blocks the caller for observeMs (never call it from
+  // a GUI thread).
+  Result<RehearsalReport> rehearse(const std::string& channelId, const std::string& kind, int observeMs = 8000,
+                                   const std::string& actor = "operator");
   // The channel's events, newest first (switches, operator actions, starts and stops).
   std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const;
 

@@ -329,6 +329,7 @@ void ChannelPackager::onPart(CmafPart part) {
     }
     const SegmentStore::AddOutcome outcome = r->store.add(part);
     if (!outcome.accepted) {
+      ++impl_->counters.partsRefused;
       // Duplicates are expected around pipeline switches; not worth a warning each.
       log::get("package")->debug("[ch={} r={}] part {}.{} not after {}.{}: dropped", impl_->channelId, r->id,
                                  part.segmentNumber, part.partIndex, r->store.lastMsn(), r->store.lastPart());

@@ -112,6 +112,7 @@ class ChannelPackager final : public PartSink {
   struct Counters {
     uint64_t partsPublished = 0;
     uint64_t segmentsPublished = 0;
+    uint64_t partsRefused = 0;  // duplicates or late: never published twice
   };
   Counters counters() const;
 

@@ -467,9 +467,9 @@ void PipelineSelector::tick() {
 
 Status PipelineSelector::prefer(int pipeline) {
   std::lock_guard lock(impl_->mu);
-  if (pipeline < 0 || pipeline >= impl_->options.pipelines)
+  if (pipeline < 0 || pipeline >= impl_->options.pipelines || pipeline == impl_->options.lastResort)
     return Status::error("no pipeline " + std::to_string(pipeline) + " (the channel has " +
-                         std::to_string(impl_->options.pipelines) + ")");
+                         std::to_string(impl_->options.pipelines - (impl_->options.lastResort >= 0 ? 1 : 0)) + ")");
   impl_->preferred = pipeline;
   return Status::ok();
 }

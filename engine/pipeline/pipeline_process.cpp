@@ -138,7 +138,7 @@ Status PipelineProcess::restart(const std::string& why) {
     if (!supervisor_.joinable() || stopping_)
       return Status::error("pipeline " + std::to_string(index_) + " is stopped");
     restartNow_ = true;
-    lastExit_ = "restarted: " + why;
+    endReason_ = "restarted: " + why;
   }
   cv_.notify_all();
   return Status::ok();
@@ -240,7 +240,7 @@ void PipelineProcess::supervise() {
     bool keep = true;
     if (Status s = wire::sendAll(sv[0], hello_); !s) {
       std::lock_guard lock(mu_);
-      lastExit_ = "hello: " + s.message();
+      endReason_ = "hello: " + s.message();
     } else {
       keep = runWorker(pid, sv[0]);
     }
@@ -256,8 +256,9 @@ void PipelineProcess::supervise() {
       pid_ = 0;
       queue_.clear();
       queuedBytes_ = 0;
-      if (lastExit_.empty()) lastExit_ = describeExit(status);
-      why = lastExit_ + " (" + describeExit(status) + ")";
+      lastExit_ = endReason_.empty() ? describeExit(status) : endReason_ + " (" + describeExit(status) + ")";
+      endReason_.clear();
+      why = lastExit_;
       keep = keep && !stopping_;
       if (keep) ++restarts_;
     }
@@ -285,7 +286,6 @@ bool PipelineProcess::runWorker(pid_t pid, int fd) {
     std::lock_guard lock(mu_);
     fd_ = fd;
     pid_ = pid;
-    lastExit_.clear();
   }
   // The reader wakes every 100 ms to judge the worker.
   timeval tv{0, 100'000};
@@ -364,7 +364,7 @@ bool PipelineProcess::runWorker(pid_t pid, int fd) {
   {
     std::lock_guard lock(mu_);
     writerStop = true;
-    if (!ended.empty()) lastExit_ = ended;
+    if (!ended.empty()) endReason_ = ended;
   }
   cv_.notify_all();
   ::shutdown(fd, SHUT_RDWR);  // unblocks a writer stuck on a stopped worker

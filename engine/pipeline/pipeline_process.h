@@ -106,7 +106,8 @@ class PipelineProcess {
   bool stopping_ = false;
   bool restartNow_ = false;
   PipelineState state_ = PipelineState::Down;
-  std::string lastExit_;
+  std::string lastExit_;   // how the previous worker ended
+  std::string endReason_;  // why the current one is being ended (empty: it ended by itself)
   int64_t restarts_ = 0;
   int64_t upSinceUtcUs_ = 0;
   std::thread supervisor_;
