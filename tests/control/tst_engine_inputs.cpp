@@ -10,6 +10,7 @@
 #include <QtTest>
 
 #include "control/engine.h"
+#include "support/test_engine.h"
 #include "support/test_media.h"
 #include "support/wait_for.h"
 
@@ -28,10 +29,6 @@ bool hasEvent(const std::vector<store::EventRecord>& events, const std::string& 
 // one demo-ladder channel with the given inputs (ids; SRT).
 std::unique_ptr<Engine> startEngine(const QTemporaryDir& dir, const std::string& channelId,
                                     const std::vector<std::string>& inputIds, const FailoverSpec& failover = {}) {
-  EngineConfig cfg;
-  cfg.dataDir = dir.path().toStdString();
-  cfg.http.listen = "127.0.0.1:0";
-  cfg.srt.listen = "127.0.0.1:0";
   ChannelSpec ch;
   ch.id = channelId;
   ch.name = channelId;
@@ -42,17 +39,9 @@ std::unique_ptr<Engine> startEngine(const QTemporaryDir& dir, const std::string&
     in.id = id;
     ch.inputs.push_back(in);
   }
-  cfg.channels = {ch};
-  auto engine = Engine::create(cfg);
-  if (!engine) {
-    qWarning("%s", engine.message().c_str());
-    return nullptr;
-  }
-  if (auto s = (*engine)->start(); !s) {
-    qWarning("%s", s.message().c_str());
-    return nullptr;
-  }
-  return std::move(*engine);
+  EngineConfig cfg = test::loopbackConfig(dir, {ch});
+  cfg.srt.listen = "127.0.0.1:0";
+  return test::startEngine(cfg);
 }
 
 }  // namespace
@@ -101,6 +90,19 @@ class TstEngineInputs : public QObject {
     QVERIFY(!b.onAir);
     QVERIFY(b.failedSessions >= 1 || !b.lastError.empty());
     QVERIFY2(b.fault != "fit", b.fault.c_str());
+    // A bad feed raises alarms an operator sees and acknowledges, not only events:
+    // the backup is unfit (a warning: the primary is on air) and its feed is bad.
+    QVERIFY(test::waitFor(
+        [&] {
+          bool loss = false, bad = false;
+          for (const auto& a : e.alarms("live1", true)) {
+            loss = loss || (a.key.kind == "input.loss" && a.key.subject == "backup" &&
+                            a.severity == monitor::Severity::Warning);
+            bad = bad || (a.key.kind == "input.bad-feed" && a.key.subject == "backup");
+          }
+          return loss && bad;
+        },
+        5000));
 
     const auto events = e.events("live1");
     QVERIFY(hasEvent(events, "input.switch", "slate -> primary"));

@@ -12,6 +12,7 @@
 #include "control/engine.h"
 #include "core/clock.h"
 #include "origin/http_test_client.h"
+#include "support/test_engine.h"
 #include "support/wait_for.h"
 
 using namespace vigil;
@@ -22,37 +23,12 @@ namespace {
 constexpr const char* kChannel = "mon1";
 
 EngineConfig config(const QTemporaryDir& dir) {
-  EngineConfig cfg;
-  cfg.dataDir = dir.path().toStdString();
-  cfg.http.listen = "127.0.0.1:0";
-  ChannelSpec ch;
-  ch.id = kChannel;
+  ChannelSpec ch = test::tinyChannel(kChannel);
   ch.name = "Monitor";
-  ch.source.width = 320;
-  ch.source.height = 180;
-  VideoRenditionSpec v;
-  v.id = "v0";
-  v.width = 320;
-  v.height = 180;
-  v.bitrateBps = 300'000;
-  v.preset = "ultrafast";
-  ch.video = {v};
-  cfg.channels = {ch};
-  return cfg;
+  return test::loopbackConfig(dir, {ch});
 }
 
-std::unique_ptr<Engine> startEngine(const QTemporaryDir& dir) {
-  auto engine = Engine::create(config(dir));
-  if (!engine) {
-    qWarning("%s", engine.message().c_str());
-    return nullptr;
-  }
-  if (auto s = (*engine)->start(); !s) {
-    qWarning("%s", s.message().c_str());
-    return nullptr;
-  }
-  return std::move(*engine);
-}
+std::unique_ptr<Engine> startEngine(const QTemporaryDir& dir) { return test::startEngine(config(dir)); }
 
 std::optional<monitor::Alarm> channelAlarm(const Engine& e) {
   for (const auto& a : e.alarms(kChannel, true))

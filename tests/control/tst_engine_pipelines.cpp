@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/engine.h"
+#include "support/test_engine.h"
 #include "support/wait_for.h"
 
 using namespace vigil;
@@ -17,31 +18,10 @@ using namespace vigil::control;
 
 namespace {
 
-EngineConfig config(const QTemporaryDir& dir, const std::string& mode) {
-  EngineConfig cfg;
-  cfg.dataDir = dir.path().toStdString();
-  cfg.http.listen = "127.0.0.1:0";
-  ChannelSpec ch;
-  ch.id = "red1";
-  ch.name = "Redundant";
-  ch.source.width = 320;
-  ch.source.height = 180;
-  ch.redundancy.mode = mode;
-  VideoRenditionSpec v;
-  v.id = "v0";
-  v.width = 320;
-  v.height = 180;
-  v.bitrateBps = 300'000;
-  v.preset = "ultrafast";
-  ch.video = {v};
-  cfg.channels = {ch};
-  return cfg;
-}
-
 std::unique_ptr<Engine> startEngine(const QTemporaryDir& dir, const std::string& mode) {
-  auto engine = Engine::create(config(dir, mode));
-  if (!engine || !(*engine)->start()) return nullptr;
-  return std::move(*engine);
+  ChannelSpec ch = test::tinyChannel("red1");
+  ch.redundancy.mode = mode;
+  return test::startEngine(test::loopbackConfig(dir, {ch}));
 }
 
 bool allUp(const Engine& e, size_t n) {
