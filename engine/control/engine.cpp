@@ -301,6 +301,7 @@ void addPipelines(ChannelStatus& st, const ChannelRuntime& rt) {
     p.partsPublished = s.partsPublished;
     p.lastSegmentRatio = s.lastSegmentRatio;
     p.keyframeViolations = s.keyframeViolations;
+    p.qualityScore = s.qualityScore;
     p.state = stateName(s.state);
     if (i < workers.size()) {
       p.state = stateName(workers[i].state);
@@ -385,6 +386,9 @@ std::string pipelineMetrics(const std::vector<ChannelStatus>& channels) {
   family("vigil_pipeline_keyframe_violations_total", "counter",
          "Video segments without an IDR at their boundary (contract 2).",
          [](const PipelineStatus& p) { return p.keyframeViolations; });
+  family("vigil_pipeline_quality_score", "gauge",
+         "0-100: the pipeline's newest segment as the packager sees it (bitrate, lateness, keyframes).",
+         [](const PipelineStatus& p) { return p.qualityScore; });
   family("vigil_pipeline_last_segment_ratio", "gauge",
          "Newest complete segment's size over max(target, the steady peer's same segment).",
          [](const PipelineStatus& p) { return p.lastSegmentRatio; });

@@ -86,6 +86,7 @@ struct PipelineStatus {
   uint64_t framesDropped = 0;   // frames its worker could not take (down, or its queue full)
   double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, the steady peer's)
   uint64_t keyframeViolations = 0;
+  double qualityScore = 100;  // 0-100, its newest segment as the packager sees it
 };
 
 // What a failover rehearsal did to the output (issue: operators rehearse

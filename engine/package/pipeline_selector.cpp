@@ -6,6 +6,8 @@
 #include <deque>
 #include <map>
 
+#include <fmt/format.h>
+
 #include "core/clock.h"
 #include "core/log.h"
 
@@ -24,6 +26,10 @@ struct Arrived {
 
 }  // namespace
 
+// A pipeline's output must score this much better to take the air from
+// another (and the preferred one this much worse to stay off it).
+constexpr double kQualityMargin = 25;
+
 struct PipelineSelector::Impl {
   struct PerRendition {
     Rendition spec;
@@ -34,7 +40,12 @@ struct PipelineSelector::Impl {
     // Per pipeline: bytes of the segment being received, and whether it began at part 0.
     std::vector<int64_t> segmentBytes;
     std::vector<bool> segmentComplete;
-    std::vector<bool> seenPart;  // per pipeline: a part since its (re)start (the first may begin anywhere)
+    std::vector<bool> seenPart;
+    std::map<int64_t, int64_t> firstArrivalUs;  // part start -> first copy's arrival (steady clock)
+    std::vector<int64_t> lateUs;                // per pipeline, this segment: summed lateness
+    std::vector<int> lateParts;                 // per pipeline, this segment: parts counted
+    std::vector<bool> segmentViolation;  // per pipeline, this segment: contract 2 broken  // per pipeline: a part since
+                                         // its (re)start (the first may begin anywhere)
     // Per pipeline: bytes of recent complete segments, by segment number.
     std::vector<std::map<int64_t, int64_t>> completed;
   };
@@ -49,6 +60,8 @@ struct PipelineSelector::Impl {
     uint64_t published = 0;
     int64_t restarts = 0;
     double lastRatio = 0;
+    std::vector<double> scores;  // per rendition: newest complete segment's quality score (-1: none yet)
+    double score = 100;          // the worst video rendition's
   };
   class Input final : public PartSink {
    public:
@@ -76,6 +89,9 @@ struct PipelineSelector::Impl {
       pr.segmentBytes.assign(n, 0);
       pr.segmentComplete.assign(n, false);
       pr.seenPart.assign(n, false);
+      pr.lateUs.assign(n, 0);
+      pr.lateParts.assign(n, 0);
+      pr.segmentViolation.assign(n, false);
       pr.completed.resize(n);
       renditions.push_back(std::move(pr));
     }
@@ -83,6 +99,7 @@ struct PipelineSelector::Impl {
     for (auto& p : pipelines) {
       p.okSegments.assign(renditions.size(), 0);
       p.initMismatch.assign(renditions.size(), false);
+      p.scores.assign(renditions.size(), -1);
     }
     for (int i = 0; i < options.pipelines; ++i) inputs.push_back(std::make_unique<Input>(*this, i));
   }
@@ -123,8 +140,9 @@ struct PipelineSelector::Impl {
       PerRendition* r = find(part.renditionId, &ri);
       if (!r) return;
       ++pipelines[p].received;
-      account(p, ri, part);
-      r->buffered[p].push_back({std::move(part), steadyUs()});
+      const int64_t arrived = steadyUs();
+      account(p, ri, part, arrived);
+      r->buffered[p].push_back({std::move(part), arrived});
       drain(ri, steadyUs(), events);
     }
     fire(events);
@@ -140,6 +158,8 @@ struct PipelineSelector::Impl {
         ++pp.restarts;
         pp.steady = options.steadySegments <= 0;
         std::fill(pp.okSegments.begin(), pp.okSegments.end(), 0);
+        std::fill(pp.scores.begin(), pp.scores.end(), -1);
+        pp.score = 100;
         for (auto& r : renditions) {
           r.buffered[p].clear();
           r.segmentBytes[p] = 0;
@@ -161,14 +181,25 @@ struct PipelineSelector::Impl {
   }
 
   // Segment sizes per pipeline, for the steadiness judgement.
-  void account(int p, size_t ri, const CmafPart& part) {
+  void account(int p, size_t ri, const CmafPart& part, int64_t arrivedUs) {
     PerRendition& r = renditions[ri];
+    // How late this pipeline's part is behind the first copy of it.
+    auto [firstCopy, isFirst] = r.firstArrivalUs.try_emplace(part.startTime90k, arrivedUs);
+    while (r.firstArrivalUs.size() > 64) r.firstArrivalUs.erase(r.firstArrivalUs.begin());
+    if (part.partIndex == 0) {
+      r.lateUs[p] = 0;
+      r.lateParts[p] = 0;
+      r.segmentViolation[p] = false;
+    }
+    r.lateUs[p] += isFirst ? 0 : arrivedUs - firstCopy->second;
+    ++r.lateParts[p];
     // Contract 2, checked on every pipeline's output: a video segment starts
     // with an IDR exactly at its boundary.
     const bool first = !r.seenPart[p];
     r.seenPart[p] = true;
     if (r.spec.video && part.partIndex == 0 && !first &&
         (!part.independent || part.startTime90k != timeline.segmentStart90k(part.segmentNumber))) {
+      r.segmentViolation[p] = true;
       if (pipelines[p].keyframeViolations++ == 0)
         log::get("package")->error("[ch={} r={}] pipeline {}: segment {} does not start with an IDR at its boundary",
                                    channelId, r.spec.id, p, part.segmentNumber);
@@ -200,6 +231,7 @@ struct PipelineSelector::Impl {
     }
     if (reference <= 0) return;
     pp.lastRatio = double(bytes) / reference;
+    scoreSegment(p, ri);
     if (pp.steady) return;
     pp.okSegments[ri] = pp.lastRatio <= options.spikeBound ? pp.okSegments[ri] + 1 : 0;
     bool all = true;
@@ -212,6 +244,28 @@ struct PipelineSelector::Impl {
           "the manifest's choice",
           channelId, p, segment, pp.lastRatio);
     }
+  }
+
+  // Quality score of pipeline p's newest complete segment of rendition ri,
+  // 0-100, from what the packager sees of its output: the bitrate against
+  // max(target, the steady peer's same segment) (a spike, or an encoder
+  // starving), how late its parts came after the first copy, and contract 2.
+  // The pipeline's score is its worst rendition's.
+  void scoreSegment(int p, size_t ri) {
+    PerRendition& r = renditions[ri];
+    PerPipeline& pp = pipelines[p];
+    const double ratio = pp.lastRatio;
+    double score = 100;
+    if (ratio > options.spikeBound) score -= std::min(40.0, (ratio - options.spikeBound) * 100);
+    if (ratio < 0.3) score -= std::min(40.0, (0.3 - ratio) * 200);
+    const double lateMs = r.lateParts[p] ? double(r.lateUs[p]) / r.lateParts[p] / 1000 : 0;
+    score -= std::min(30.0, lateMs / 10);
+    if (r.segmentViolation[p]) score = 0;
+    pp.scores[ri] = std::clamp(score, 0.0, 100.0);
+    double worst = 100;
+    for (size_t i = 0; i < renditions.size(); ++i)
+      if (renditions[i].spec.video && pp.scores[i] >= 0) worst = std::min(worst, pp.scores[i]);
+    pp.score = worst;
   }
 
   bool alive(int p) const { return pipelines[p].state != PipelineState::Down; }
@@ -282,7 +336,8 @@ struct PipelineSelector::Impl {
       // parts start at the first AAC frame at or after the boundary.
       const bool boundary = r.nextStart >= 0 && timeline.partIndexAt(r.nextStart) == 0;
       // Back to the preferred pipeline, at a segment boundary only.
-      if (boundary && r.src != preferred && pipelines[preferred].steady && alive(preferred) && usable(preferred, ri)) {
+      if (boundary && r.src != preferred && pipelines[preferred].steady && alive(preferred) && usable(preferred, ri) &&
+          (!real(r.src) || pipelines[preferred].score + kQualityMargin > pipelines[r.src].score)) {
         if (exact(preferred)) {
           publish(ri, preferred, events,
                   preferred == options.preferred ? "return to the preferred pipeline" : "operator preference");
@@ -290,6 +345,26 @@ struct PipelineSelector::Impl {
         }
         const Arrived* mine = exact(r.src);
         if (mine && now - mine->atUs < lagUs) break;  // give the preferred one its chance
+      }
+      // Away from a pipeline whose output scores clearly worse, at a segment
+      // boundary (waiting up to the lag for the better one's part).
+      if (boundary && real(r.src)) {
+        int better = -1;
+        for (int q = 0; q < options.pipelines; ++q)
+          if (q != r.src && real(q) && alive(q) && pipelines[q].steady && usable(q, ri) &&
+              pipelines[q].score >= pipelines[r.src].score + kQualityMargin &&
+              (better < 0 || pipelines[q].score > pipelines[better].score))
+            better = q;
+        if (better >= 0) {
+          if (exact(better)) {
+            publish(ri, better, events,
+                    fmt::format("quality: pipeline {} scores {:.0f}, pipeline {} {:.0f}", better,
+                                pipelines[better].score, r.src, pipelines[r.src].score));
+            continue;
+          }
+          const Arrived* mine = exact(r.src);
+          if (mine && now - mine->atUs < lagUs) break;
+        }
       }
       // Off the slate, back to the programme: at a segment boundary, from any live pipeline.
       if (boundary && !real(r.src)) {
@@ -489,7 +564,7 @@ PipelineSelectorStatus PipelineSelector::status() const {
   for (int i = 0; i < impl_->options.pipelines; ++i) {
     const auto& p = impl_->pipelines[i];
     s.pipelines.push_back({i, p.state, p.steady, impl_->onAir == i, p.received, p.published, p.restarts, p.lastRatio,
-                           p.keyframeViolations, i == impl_->options.lastResort});
+                           p.keyframeViolations, i == impl_->options.lastResort, p.score});
   }
   return s;
 }

@@ -13,6 +13,9 @@
 //     delivers, back to the programme at a segment boundary.
 // Audio parts of different sources may start up to a quarter part apart
 // (AAC frames do not fall on part boundaries); video starts match exactly.
+// A pipeline whose segments score clearly worse (bitrate out of bounds, parts
+// late behind the other's, contract 2 broken) gives the air to a better one
+// at a segment boundary.
 // A pipeline that restarted is not steady until steadySegments complete
 // segments in every video rendition stay within spikeBound x max(target,
 // the same segment from a steady pipeline): an encoder starting cold must not
@@ -78,6 +81,11 @@ struct SelectorPipelineStatus {
   // Contract 2: video parts 0 that did not start with an IDR at the segment boundary.
   uint64_t keyframeViolations = 0;
   bool lastResort = false;  // the emergency slate, not a pipeline
+  // 0-100: its newest complete segment as the packager sees it (bitrate
+  // against max(target, the steady peer's), lateness behind the first copy of
+  // each part, contract 2), the worst video rendition's. A pipeline scoring
+  // 25 more takes the air at the next segment boundary.
+  double qualityScore = 100;
 };
 
 struct PipelineSelectorStatus {

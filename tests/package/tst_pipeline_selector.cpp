@@ -430,6 +430,33 @@ class TstPipelineSelector : public QObject {
     QCOMPARE(s.pipelines[0].restarts, int64_t{0});
     QVERIFY(qAbs(s.pipelines[0].lastSegmentRatio - 1.0) < 0.05);  // segment 0 at its target
   }
+
+  // Quality-aware selection: the preferred pipeline's segments come out at
+  // twice the bitrate of the other's (its encoder misbehaves): its score
+  // drops, the other one takes the air at the next segment boundary with the
+  // reason, and the preferred one does not come back while it scores worse.
+  void aClearlyWorsePipelineGivesTheAirAway() {
+    Rig rig(options(1000));
+    rig.feedBoth(0, 30, 0, 2.0, 1.0);  // three segments: pipeline 0 at 2x
+    const auto st = rig.selector->status();
+    QVERIFY2(st.pipelines[0].qualityScore <= 60, qPrintable(QString::number(st.pipelines[0].qualityScore)));
+    QVERIFY(st.pipelines[1].qualityScore > 99);  // its parts come microseconds after the first copies
+    // Segment 0 is scored only once it is complete: the switch comes at a
+    // later boundary, and stays.
+    const auto src = rig.sources("v0");
+    int64_t switchedAt = -1;
+    for (const auto& [n, from] : src)
+      if (from == 1) {
+        switchedAt = n;
+        break;
+      }
+    QVERIFY(switchedAt > 0 && switchedAt % kParts == 0);
+    verifySources(rig, switchedAt, 30, [](int64_t) { return 1; });
+    verifyContiguous(rig, 30);
+    bool quality = false;
+    for (const auto& e : rig.switches()) quality = quality || (e.to == 1 && e.reason.find("quality") == 0);
+    QVERIFY(quality);
+  }
 };
 
 QTEST_GUILESS_MAIN(TstPipelineSelector)
