@@ -30,13 +30,18 @@
 #     pipelines), p1 the other pipeline, R the restarted pipeline 0. "guard"
 #     is the selector's own test redone from the outside: bytes / max(target,
 #     ref's same segment) of R's segments (ref stands in for the peer).
-# Frames dropped (vigil_pipeline_frames_dropped_total) before the kill / at the
-# end: 0 before the kill means the machine kept real time; the dead worker's
-# down time adds about 20. Prints every run and medians of the worst figures.
-# --keep DIR keeps every run's config, log, playlists and segments. Builds nothing.
+# Real time: frames dropped (vigil_pipeline_frames_dropped_total) before the
+# kill / at the end (the dead worker's down time adds about 20), and the
+# "lags more than" / "no pipeline has the part" lines vigild logged before and
+# after the kill (a restart in a single channel leaves one hole per rendition);
+# both 0 before the kill: the machine kept real time. Prints every run and
+# medians of the worst figures.
+# --keep DIR keeps every run's config, log, playlists and segments; --analyze DIR
+# prints the figures of such a directory again (same --runs, --cases, --source).
+# Builds nothing.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build="$here/../build/release" runs=3 out="" source=360 keep=""
+build="$here/../build/release" runs=3 out="" source=360 keep="" analyze=""
 cases="cold-demo,cold-tight,cold-loose,std-guard,std-noguard,std-guard-loose,std-noguard-loose"
 while (($#)); do
   case "$1" in
@@ -46,7 +51,8 @@ while (($#)); do
     --cases) cases=$2; shift 2 ;;
     --source) source=$2; shift 2 ;;
     --keep) keep=$2; shift 2 ;;
-    -h|--help) sed -n '2,36p' "$0"; exit 0 ;;
+    --analyze) analyze=$2; shift 2 ;;
+    -h|--help) sed -n '2,40p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -65,11 +71,12 @@ done
 
 work=$(mktemp -d)
 pids=()
+[[ -z $analyze ]] || { rmdir "$work"; work=$(cd "$analyze" && pwd); keep=""; }
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   if [[ -n $keep ]]; then mkdir -p "$keep" && cp -r "$work"/. "$keep"/; fi
-  rm -rf "$work"
+  [[ -n $analyze ]] || rm -rf "$work"
 }
 trap cleanup EXIT
 
@@ -205,14 +212,16 @@ run_case() {  # case run_number
   echo "load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$run_dir/events"
 }
 
-echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
-for ((n = 1; n <= runs; n++)); do
-  for c in "${case_list[@]}"; do
-    echo "run $n: $c" >&2
-    run_case "$c" "$n"
+if [[ -z $analyze ]]; then
+  echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  for ((n = 1; n <= runs; n++)); do
+    for c in "${case_list[@]}"; do
+      echo "run $n: $c" >&2
+      run_case "$c" "$n"
+    done
   done
-done
-echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+  echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)" >&2
+fi
 
 python3 - "$work" "$runs" "$source" "${renditions[*]}" "${targets[*]}" "${case_list[@]}" <<'EOF' | tee ${out:+"$out"}
 import datetime, os, re, statistics, sys
@@ -298,8 +307,20 @@ for c in cases:
             return sum(int(float(x)) for x in
                        re.findall(r'vigil_pipeline_frames_dropped_total\{channel="[^"]*",pipeline="\d+"\} (\S+)', text))
         dropped = f"{drops(f'{d}/metrics.before')} / {drops(f'{d}/metrics')}"
-        log = open(f"{d}/vigild.log").read()
-        print(f"run {n} (load {load}; kill in segment {k}; frames dropped {dropped})")
+        # vigild's log lines with their time; "late" = parts a pipeline delivered too late or
+        # not at all (lag switches, holes): the machine did not keep real time
+        log_before, log_after = [], []
+        for ln in open(f"{d}/vigild.log"):
+            m = re.match(r"(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+) ", ln)
+            if m:
+                t = datetime.datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S.%f").timestamp()
+                (log_before if t < kill_t else log_after).append(ln)
+        late = lambda lines, ch: sum(1 for ln in lines if f"[ch={ch}" in ln and
+                                     ("lags more than" in ln or "no pipeline has the part" in ln))
+        log = "".join(log_after)
+        print(f"run {n} (load {load}; kill in segment {k}; frames dropped {dropped}; late parts or holes "
+              f"before the kill {late(log_before, 'spike')} + {late(log_before, 'ref')} (ref), "
+              f"after {late(log_after, 'spike')} + {late(log_after, 'ref')})")
         if c.startswith("cold"):
             worst = {"start": 0, "restart": 0, "restart/ref": 0, "partial": 0}
             for r in rends:
