@@ -190,18 +190,35 @@ void AlarmRules::evaluatePipelines(int64_t now, const ChannelSample& c, ChannelS
     if (restarted != st.restartedAtUs.end() && !recent) st.restartedAtUs.erase(restarted);
     if (p.up) st.downSinceUs.erase(p.index);
     const bool down = !p.up && now - st.downSinceUs.try_emplace(p.index, now).first->second >= 2'000'000;
+    const int others = up - (p.up ? 1 : 0);  // other pipelines producing
     if (down || recent) {
-      out.push_back({{c.channelId, std::string(alarm_kind::kPipelineDown), subject},
-                     up > 0 ? Severity::Warning : Severity::Critical,
-                     fmt::format("pipeline {} down{}{}; {}", p.index, p.lastExit.empty() ? "" : ": ", p.lastExit,
-                                 up > 0 ? "the other pipeline carries the channel" : "no pipeline is producing")});
+      const std::string exit = p.lastExit.empty() ? "" : ": " + p.lastExit;
+      if (!down)  // it crashed and is producing again
+        out.push_back({{c.channelId, std::string(alarm_kind::kPipelineDown), subject},
+                       Severity::Warning,
+                       fmt::format("pipeline {} restarted{}; producing again", p.index, exit)});
+      else
+        out.push_back(
+            {{c.channelId, std::string(alarm_kind::kPipelineDown), subject},
+             others > 0 ? Severity::Warning : Severity::Critical,
+             fmt::format("pipeline {} down{}; {}", p.index, exit,
+                         others > 0 ? "the other pipeline carries the channel" : "no pipeline is producing")});
     }
-    if (p.up && !p.steady)
+    if (p.up && !p.steady) {
+      // Held out only while a steady pipeline carries the channel; alone, it is on air cold.
+      bool steadyOther = false;
+      for (const auto& q : c.pipelines) steadyOther = steadyOther || (q.index != p.index && q.up && q.steady);
+      const std::string ratio =
+          p.lastSegmentRatio > 0 ? fmt::format(" (last segment {:.2f}x its reference)", p.lastSegmentRatio) : "";
       out.push_back({{c.channelId, std::string(alarm_kind::kRestartSpike), subject},
                      Severity::Warning,
-                     fmt::format("pipeline {} restarted cold: held out of the manifest until its segments are steady "
-                                 "(last {:.2f}x its reference)",
-                                 p.index, p.lastSegmentRatio)});
+                     steadyOther ? fmt::format("pipeline {} restarted cold: held out of the manifest until its "
+                                               "segments are steady{}",
+                                               p.index, ratio)
+                                 : fmt::format("pipeline {} restarted cold and on air (no other pipeline): viewers may "
+                                               "get its cold-start bitrate{}",
+                                               p.index, ratio)});
+    }
     auto [seen, first] = st.violations.try_emplace(p.index, p.keyframeViolations);
     if (!first && p.keyframeViolations > seen->second) st.violationAtUs[p.index] = now;
     seen->second = p.keyframeViolations;

@@ -160,6 +160,7 @@ struct PipelineSelector::Impl {
         std::fill(pp.okSegments.begin(), pp.okSegments.end(), 0);
         std::fill(pp.scores.begin(), pp.scores.end(), -1);
         pp.score = 100;
+        pp.lastRatio = 0;  // nothing of the new encoders judged yet
         for (auto& r : renditions) {
           r.buffered[p].clear();
           r.segmentBytes[p] = 0;
