@@ -340,7 +340,9 @@ ChannelStatus statusOf(const ChannelRuntime& rt, const std::string& base, const 
     r.lastMsn = pos.msn;
     r.lastPart = pos.part;
     const int64_t end = pk->newestPartEndUtcUs(id);
-    if (end > 0) r.manifestAgeSeconds = static_cast<double>(now - end) / 1e6;
+    // A part goes out once its last frame is encoded, up to a frame before
+    // its end: such a rendition is fresh (age 0), not "from the future".
+    if (end > 0) r.manifestAgeSeconds = std::max(0.0, static_cast<double>(now - end) / 1e6);
     st.renditions.push_back(r);
   }
   return st;

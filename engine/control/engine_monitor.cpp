@@ -43,7 +43,10 @@ std::vector<monitor::ChannelProbe> probeChannels(
     std::vector<pipeline::PipelineProcessStatus> workers;
     if (rt->pipelineStatus(sel, workers)) {
       for (size_t i = 0; i < sel.pipelines.size(); ++i) {
-        if (sel.pipelines[i].lastResort) continue;
+        if (sel.pipelines[i].lastResort) {
+          p.emergencySlateOnAir = sel.pipelines[i].onAir;
+          continue;
+        }
         monitor::PipelineSample s;
         s.index = sel.pipelines[i].index;
         s.up = i < workers.size() && workers[i].state == PipelineState::Up;

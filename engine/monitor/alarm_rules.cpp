@@ -178,6 +178,12 @@ void AlarmRules::evaluatePipelines(int64_t now, const ChannelSample& c, ChannelS
     st.violationAtUs.clear();
     return;
   }
+  // No pipeline delivers at all (dead, or hung before the watchdog sees it):
+  // the emergency slate carries the channel.
+  if (c.emergencySlateOnAir)
+    out.push_back({{c.channelId, std::string(alarm_kind::kPipelineDown), "all"},
+                   Severity::Critical,
+                   "no pipeline delivers: the emergency slate is on air"});
   int up = 0;
   for (const auto& p : c.pipelines) up += p.up ? 1 : 0;
   for (const auto& p : c.pipelines) {
@@ -193,7 +199,7 @@ void AlarmRules::evaluatePipelines(int64_t now, const ChannelSample& c, ChannelS
     const int others = up - (p.up ? 1 : 0);  // other pipelines producing
     if (down || recent) {
       const std::string exit = p.lastExit.empty() ? "" : ": " + p.lastExit;
-      if (!down)  // it crashed and is producing again
+      if (p.up)  // it crashed and is producing again
         out.push_back({{c.channelId, std::string(alarm_kind::kPipelineDown), subject},
                        Severity::Warning,
                        fmt::format("pipeline {} restarted{}; producing again", p.index, exit)});

@@ -17,7 +17,8 @@
 //                 half a second), or restarted within the last
 //                 10 s (a worker that crashed and came back at once is still
 //                 news): warning while another one carries the channel,
-//                 critical when none does
+//                 critical when none does; subject "all", critical, while
+//                 the emergency slate is on air (no pipeline delivers)
 //   restart.spike a restarted pipeline still held out of the manifest (its
 //                 cold encoders over the spike bound): warning, clears when steady
 //   keyframe.violation  a segment of a pipeline whose video did not start with
@@ -82,6 +83,7 @@ struct ChannelSample {
   std::string onAir;  // channels with inputs: the input on air, or "slate"
   std::vector<InputSample> inputs;
   std::vector<PipelineSample> pipelines;
+  bool emergencySlateOnAir = false;  // no pipeline delivers: pipeline.down "all", critical
 };
 
 struct DiskSample {

@@ -129,6 +129,7 @@ void Monitor::sampleOnce(int64_t now) {
       c.onAir = it->second->onAir;
       c.inputs = it->second->inputs;
       c.pipelines = it->second->pipelines;
+      c.emergencySlateOnAir = it->second->emergencySlateOnAir;
     } else {
       for (const auto& r : renditionIds(d.spec)) playlists.emplace_back(r, nullptr);
     }

@@ -45,6 +45,7 @@ struct ChannelProbe {
   std::string onAir;  // channels with inputs: the input on air, or "slate"
   std::vector<InputSample> inputs;
   std::vector<PipelineSample> pipelines;
+  bool emergencySlateOnAir = false;
 };
 using ProbeFn = std::function<std::vector<ChannelProbe>()>;
 

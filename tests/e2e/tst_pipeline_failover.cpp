@@ -152,7 +152,7 @@ class TstPipelineFailover : public QObject {
       bothHungAtMs = sincePlayer.elapsed();
       for (qint64 pid : workers) QVERIFY(::kill(static_cast<pid_t>(pid), SIGSTOP) == 0);
       QVERIFY2(waitWatching(QRegularExpression("pipeline [01] -> slate at "), 5000), qPrintable(d_.log().right(3000)));
-      QVERIFY2(waitWatching(QRegularExpression("pipeline\\.down [01] critical"), 10000),
+      QVERIFY2(waitWatching(QRegularExpression("raised demo pipeline\\.down all critical"), 5000),
                qPrintable(d_.log().right(3000)));
       QVERIFY2(waitWatching(QRegularExpression("pipeline slate -> [01] at \\S+ \\d+\\.0:"), 20000),
                qPrintable(d_.log().right(3000)));
