@@ -364,6 +364,15 @@ void appendFamily(std::string& out, const std::vector<ChannelStatus>& channels, 
     }
 }
 
+// One Prometheus family with a sample per channel that has() accepts.
+template <typename Has, typename ValueOf>
+void appendChannelFamily(std::string& out, const std::vector<ChannelStatus>& channels, const char* name,
+                         const char* type, const char* help, Has has, ValueOf value) {
+  out += std::string("# HELP ") + name + " " + help + "\n# TYPE " + name + " " + type + "\n";
+  for (const auto& ch : channels)
+    if (has(ch)) out += std::string(name) + "{channel=\"" + ch.id + "\"} " + std::to_string(value(ch)) + "\n";
+}
+
 std::string pipelineMetrics(const std::vector<ChannelStatus>& channels) {
   std::string out;
   auto family = [&](const char* name, const char* type, const char* help, auto value) {
@@ -394,18 +403,13 @@ std::string pipelineMetrics(const std::vector<ChannelStatus>& channels) {
   family("vigil_pipeline_last_segment_ratio", "gauge",
          "Newest complete segment's size over max(target, the steady peer's same segment).",
          [](const PipelineStatus& p) { return p.lastSegmentRatio; });
-  out +=
-      "# HELP vigil_pipeline_switches_total Parts the packager took from another pipeline than the one before.\n"
-      "# TYPE vigil_pipeline_switches_total counter\n";
-  for (const auto& ch : channels)
-    if (!ch.pipelines.empty())
-      out += "vigil_pipeline_switches_total{channel=\"" + ch.id + "\"} " + std::to_string(ch.pipelineSwitches) + "\n";
-  out +=
-      "# HELP vigil_channel_emergency_slate 1 while no pipeline delivers and the in-engine slate is on air.\n"
-      "# TYPE vigil_channel_emergency_slate gauge\n";
-  for (const auto& ch : channels)
-    if (!ch.pipelines.empty())
-      out += "vigil_channel_emergency_slate{channel=\"" + ch.id + "\"} " + (ch.emergencySlateOnAir ? "1" : "0") + "\n";
+  const auto hasPipelines = [](const ChannelStatus& c) { return !c.pipelines.empty(); };
+  appendChannelFamily(out, channels, "vigil_pipeline_switches_total", "counter",
+                      "Parts the packager took from another pipeline than the one before.", hasPipelines,
+                      [](const ChannelStatus& c) { return c.pipelineSwitches; });
+  appendChannelFamily(out, channels, "vigil_channel_emergency_slate", "gauge",
+                      "1 while no pipeline delivers and the in-engine slate is on air.", hasPipelines,
+                      [](const ChannelStatus& c) { return c.emergencySlateOnAir ? 1 : 0; });
   return out;
 }
 
@@ -466,18 +470,13 @@ std::string inputMetrics(const std::vector<ChannelStatus>& channels) {
          [](const InputStatus& i) { return i.receiveBufferMs / 1e3; });
   family("vigil_input_receive_rate_bits", "gauge", "Receive rate in bits per second.",
          [](const InputStatus& i) { return i.receiveRateMbps * 1e6; });
-  out +=
-      "# HELP vigil_channel_on_slate 1 while the channel plays its slate (no input fit).\n"
-      "# TYPE vigil_channel_on_slate gauge\n";
-  for (const auto& ch : channels)
-    if (!ch.inputs.empty())
-      out += "vigil_channel_on_slate{channel=\"" + ch.id + "\"} " + (ch.onAir == "slate" ? "1\n" : "0\n");
-  out +=
-      "# HELP vigil_input_switches_total Input switches (failovers, returns, operator's).\n"
-      "# TYPE vigil_input_switches_total counter\n";
-  for (const auto& ch : channels)
-    if (!ch.inputs.empty())
-      out += "vigil_input_switches_total{channel=\"" + ch.id + "\"} " + std::to_string(ch.inputSwitches) + "\n";
+  const auto hasInputs = [](const ChannelStatus& c) { return !c.inputs.empty(); };
+  appendChannelFamily(out, channels, "vigil_channel_on_slate", "gauge",
+                      "1 while the channel plays its slate (no input fit).", hasInputs,
+                      [](const ChannelStatus& c) { return c.onAir == "slate" ? 1 : 0; });
+  appendChannelFamily(out, channels, "vigil_input_switches_total", "counter",
+                      "Input switches (failovers, returns, operator's).", hasInputs,
+                      [](const ChannelStatus& c) { return c.inputSwitches; });
   return out;
 }
 }  // namespace
