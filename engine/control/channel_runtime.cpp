@@ -83,7 +83,7 @@ ChannelRuntime::ChannelRuntime(ChannelSpec spec, store::Store& store, origin::Or
 
 ChannelRuntime::~ChannelRuntime() { stop(); }
 
-Status ChannelRuntime::start() {
+Status ChannelRuntime::start(const std::string& actor) {
   if (impl_->running) return Status::ok();
   auto logger = log::get("control");
   const auto& pk = spec_.packaging;
@@ -142,7 +142,7 @@ Status ChannelRuntime::start() {
   const auto& period = timeline.current();
   logger->info("[ch={}] started: period {} from segment {} ({} renditions + audio)", spec_.id,
                period.discontinuitySequence, period.firstSegment, spec_.video.size());
-  impl_->store.appendEvent({0, 0, spec_.id, "channel.start", "engine",
+  impl_->store.appendEvent({0, 0, spec_.id, "channel.start", actor,
                             "period " + std::to_string(period.discontinuitySequence) + " from segment " +
                                 std::to_string(period.firstSegment)});
   return Status::ok();
@@ -242,7 +242,7 @@ Status ChannelRuntime::startInput(size_t i) {
   return Status::ok();
 }
 
-void ChannelRuntime::stop() {
+void ChannelRuntime::stop(const std::string& actor) {
   // Not running from here on: the monitor does not take a deliberate stop
   // for failing pipelines and inputs.
   const bool wasRunning = impl_->running.exchange(false);
@@ -270,7 +270,7 @@ void ChannelRuntime::stop() {
   impl_->slate.reset();
   impl_->selector.reset();
   if (wasRunning) {
-    impl_->store.appendEvent({0, 0, spec_.id, "channel.stop", "engine", ""});
+    impl_->store.appendEvent({0, 0, spec_.id, "channel.stop", actor, ""});
     log::get("control")->info("[ch={}] stopped", spec_.id);
   }
 }
@@ -295,10 +295,10 @@ std::vector<ingest::ContributionInputStatus> ChannelRuntime::inputStatuses() con
   return out;
 }
 
-Status ChannelRuntime::selectInput(const std::string& inputId, bool force) {
+Status ChannelRuntime::selectInput(const std::string& inputId, bool force, const std::string& actor) {
   if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
   if (auto s = impl_->inputSwitch->select(inputId, force); !s) return s;
-  impl_->store.appendEvent({0, 0, spec_.id, "input.select", "operator", inputId + (force ? " (forced)" : "")});
+  impl_->store.appendEvent({0, 0, spec_.id, "input.select", actor, inputId + (force ? " (forced)" : "")});
   return Status::ok();
 }
 
@@ -326,10 +326,10 @@ Status ChannelRuntime::restartPipeline(int index, const std::string& actor) {
   return Status::ok();
 }
 
-Status ChannelRuntime::holdOnBackup(bool hold) {
+Status ChannelRuntime::holdOnBackup(bool hold, const std::string& actor) {
   if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
   impl_->inputSwitch->holdOnBackup(hold);
-  impl_->store.appendEvent({0, 0, spec_.id, hold ? "input.hold" : "input.release", "operator", ""});
+  impl_->store.appendEvent({0, 0, spec_.id, hold ? "input.hold" : "input.release", actor, ""});
   return Status::ok();
 }
 

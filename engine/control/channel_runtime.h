@@ -51,8 +51,9 @@ class ChannelRuntime {
 
   // How the pipeline workers write their logs ("text" | "json", as the engine's). Before start().
   void setWorkerLogFormat(std::string format) { workerLogFormat_ = std::move(format); }
-  Status start();
-  void stop();
+  // actor: who asked ("engine", "config", an operator); kept in the event.
+  Status start(const std::string& actor = "engine");
+  void stop(const std::string& actor = "engine");
 
   const ChannelSpec& spec() const { return spec_; }
   bool running() const;
@@ -64,8 +65,8 @@ class ChannelRuntime {
   // Each input's demux/decode status, in the channel's input order (empty before start).
   std::vector<ingest::ContributionInputStatus> inputStatuses() const;
   // Operator actions on the input switch (errors: no such input, not fit, no inputs).
-  Status selectInput(const std::string& inputId, bool force);
-  Status holdOnBackup(bool hold);
+  Status selectInput(const std::string& inputId, bool force, const std::string& actor);
+  Status holdOnBackup(bool hold, const std::string& actor);
 
   // The redundant pipelines: the selector's view and each worker's (false before start).
   bool pipelineStatus(package::PipelineSelectorStatus& selector,

@@ -1,5 +1,6 @@
 #include "control/engine.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cstdio>
 #include <filesystem>
@@ -135,7 +136,7 @@ Status Engine::start() {
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
   for (const auto& c : d.config.channels)
-    if (auto s = addChannel(c); !s) return s;
+    if (auto s = addChannel(c, "config"); !s) return s;
   // After the channels are declared: its first round clears what no longer holds.
   monitor_->start([this] {
     std::lock_guard lock(impl_->mutex);
@@ -163,7 +164,7 @@ void Engine::stop() {
   d.started = false;
 }
 
-Status Engine::addChannel(const ChannelSpec& spec) {
+Status Engine::addChannel(const ChannelSpec& spec, const std::string& actor) {
   auto& d = *impl_;
   if (auto s = validateChannel(spec); !s) return s;
   {
@@ -179,7 +180,7 @@ Status Engine::addChannel(const ChannelSpec& spec) {
   monitor_->declareChannel(spec);  // from now on it should run: not running is an outage
   auto runtime = std::make_unique<ChannelRuntime>(spec, *d.store, *d.origin, d.srt.get(), d.rtmp.get());
   runtime->setWorkerLogFormat(d.config.log.format);
-  if (auto s = runtime->start(); !s) {
+  if (auto s = runtime->start(actor); !s) {
     log::get("control")->error("[ch={}] {}", spec.id, s.message());
     return s;
   }
@@ -188,17 +189,38 @@ Status Engine::addChannel(const ChannelSpec& spec) {
   return Status::ok();
 }
 
-Status Engine::stopChannel(const std::string& id) {
+Status Engine::startChannel(const std::string& id, const std::string& actor) {
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (impl_->channels.count(id)) return Status::error("channel " + id + " is already running");
+  }
+  for (const auto& spec : channelSpecs())
+    if (spec.id == id) return addChannel(spec, actor);
+  return Status::error("no channel " + id);
+}
+
+Status Engine::stopChannel(const std::string& id, const std::string& actor) {
   std::unique_ptr<ChannelRuntime> runtime;
   {
     std::lock_guard lock(impl_->mutex);
     auto it = impl_->channels.find(id);
-    if (it == impl_->channels.end()) return Status::error("no channel " + id);
+    if (it == impl_->channels.end()) return Status::error("channel " + id + " is not running");
     runtime = std::move(it->second);
     impl_->channels.erase(it);
   }
-  runtime->stop();
+  runtime->stop(actor);
   return Status::ok();
+}
+
+std::vector<ChannelSpec> Engine::channelSpecs() const {
+  std::vector<ChannelSpec> out;
+  for (const auto& record : impl_->store->channels()) {
+    auto json = nlohmann::json::parse(record.specJson, nullptr, false);
+    if (json.is_discarded()) continue;
+    if (auto spec = parseChannel(json, "channel " + record.id)) out.push_back(std::move(*spec));
+  }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
+  return out;
 }
 
 namespace {
@@ -482,6 +504,7 @@ std::string inputMetrics(const std::vector<ChannelStatus>& channels) {
 }  // namespace
 
 std::vector<ChannelStatus> Engine::channels() const {
+  const auto declared = channelSpecs();  // before the lock: the store has its own
   std::lock_guard lock(impl_->mutex);
   std::vector<ChannelStatus> out;
   for (const auto& [id, rt] : impl_->channels) {
@@ -489,31 +512,40 @@ std::vector<ChannelStatus> Engine::channels() const {
         statusOf(*rt, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(), impl_->rtmp.get()));
     addMonitorStatus(out.back(), *monitor_);
   }
+  // Declared but not running (stopped by an operator, or failed to start).
+  for (const auto& spec : declared)
+    if (!impl_->channels.count(spec.id)) {
+      ChannelStatus st;
+      st.id = spec.id;
+      st.name = spec.name;
+      st.state = ChannelStatus::State::Stopped;
+      st.redundancy = spec.redundancy.mode;
+      addMonitorStatus(st, *monitor_);
+      out.push_back(std::move(st));
+    }
+  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) { return a.id < b.id; });
   return out;
 }
 
 std::optional<ChannelStatus> Engine::channel(const std::string& id) const {
-  std::lock_guard lock(impl_->mutex);
-  auto it = impl_->channels.find(id);
-  if (it == impl_->channels.end()) return std::nullopt;
-  auto st =
-      statusOf(*it->second, publicBaseUrl(), publicHost(), srtPort(), rtmpPort(), impl_->srt.get(), impl_->rtmp.get());
-  addMonitorStatus(st, *monitor_);
-  return st;
+  for (auto& st : channels())
+    if (st.id == id) return std::move(st);
+  return std::nullopt;
 }
 
-Status Engine::selectInput(const std::string& channelId, const std::string& inputId, bool force) {
+Status Engine::selectInput(const std::string& channelId, const std::string& inputId, bool force,
+                           const std::string& actor) {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->channels.find(channelId);
   if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
-  return it->second->selectInput(inputId, force);
+  return it->second->selectInput(inputId, force, actor);
 }
 
-Status Engine::holdOnBackup(const std::string& channelId, bool hold) {
+Status Engine::holdOnBackup(const std::string& channelId, bool hold, const std::string& actor) {
   std::lock_guard lock(impl_->mutex);
   auto it = impl_->channels.find(channelId);
   if (it == impl_->channels.end()) return Status::error("no channel " + channelId);
-  return it->second->holdOnBackup(hold);
+  return it->second->holdOnBackup(hold, actor);
 }
 
 Status Engine::preferPipeline(const std::string& channelId, int pipeline, const std::string& actor) {

@@ -324,7 +324,7 @@ std::vector<EventRecord> Store::events(const std::string& channelId, int limit) 
   std::lock_guard lock(impl_->readMutex);
   std::vector<EventRecord> out;
   Stmt st(impl_->readDb.get(),
-          "SELECT id, utc_us, channel_id, kind, actor, detail FROM events WHERE channel_id = ?1 "
+          "SELECT id, utc_us, channel_id, kind, actor, detail FROM events WHERE (?1 = '*' OR channel_id = ?1) "
           "ORDER BY id DESC LIMIT ?2");
   st.bind(1, channelId).bind(2, int64_t{limit});
   while (st.step()) out.push_back({st.int64(0), st.int64(1), st.text(2), st.text(3), st.text(4), st.text(5)});

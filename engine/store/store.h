@@ -93,7 +93,7 @@ class Store {
 
   // Events.
   void appendEvent(EventRecord event);                                             // queued
-  std::vector<EventRecord> events(const std::string& channelId, int limit) const;  // newest first
+  std::vector<EventRecord> events(const std::string& channelId, int limit) const;  // newest first; "*": all
 
   // Alarms. Every write is durable on return (committed: a kill -9 right
   // after loses nothing) and writes its event (alarm.raise, alarm.clear,
