@@ -104,10 +104,18 @@ QJsonObject playerResult(QProcess& proc, int timeoutMs) {
   // The verdict first (the harness's PASS/FAIL line and its reasons), so a
   // truncated log still says why a playback failed; then the report's tail.
   const int verdict = std::max(out.lastIndexOf("PASS:"), out.lastIndexOf("FAIL:"));
+  QJsonObject stalls = result["stalls"].toObject();
+  const QJsonArray playerLog = stalls.take("playerLog").toArray();
   qInfo().noquote() << "player exit" << rc << ":"
                     << (verdict >= 0 ? out.mid(verdict).trimmed() : QByteArray("no verdict"))
                     << "reasons:" << QJsonDocument(result["reasons"].toArray()).toJson(QJsonDocument::Compact)
-                    << "stalls:" << QJsonDocument(result["stalls"].toObject()).toJson(QJsonDocument::Compact);
+                    << "stalls:" << QJsonDocument(stalls).toJson(QJsonDocument::Compact);
+  // The player's own log around the first stall (its last 150 lines).
+  if (!playerLog.isEmpty()) {
+    const QJsonArray first = playerLog.first().toArray();
+    for (qsizetype i = std::max<qsizetype>(0, first.size() - 150); i < first.size(); ++i)
+      qInfo().noquote() << "player log:" << first[i].toString();
+  }
   if (rc != 0) qInfo().noquote() << out.right(3000);
   return result;
 }

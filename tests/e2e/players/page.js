@@ -40,6 +40,21 @@
     }
   }
 
+  // ---- the player's own log: the last lines kept, and copied around stalls ----
+  const LOG_RING = 800;
+  const logRing = [];
+  const keep = (level) => (...args) => {
+    const text = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : String(a))).join(' ');
+    logRing.push(`${Math.round(now())} ${level} ${text}`.slice(0, 400));
+    if (logRing.length > LOG_RING) logRing.shift();
+  };
+  const playerLog = { log: keep('log'), info: keep('info'), debug: keep('debug'), warn: keep('warn'), error: keep('error'), trace: keep('trace') };
+  R.stallLogs = [];
+  function keepStallLog(fromMs) {
+    if (R.stallLogs.length >= 3) return;
+    R.stallLogs.push(logRing.filter((l) => Number(l.slice(0, l.indexOf(' '))) >= fromMs - 3000).slice(-300));
+  }
+
   // ---- element-level observation (same for both players) ----
   let stallStart = null;
   video.muted = true;
@@ -53,6 +68,7 @@
     }
     if (stallStart !== null) {
       R.stalls.push({ atMs: Math.round(stallStart), durationMs: Math.round(t - stallStart) });
+      keepStallLog(stallStart);
       stallStart = null;
     }
   });
@@ -123,6 +139,7 @@
   window.__finish = () => {
     if (stallStart !== null) {
       R.stalls.push({ atMs: Math.round(stallStart), durationMs: Math.round(now() - stallStart), ongoing: true });
+      keepStallLog(stallStart);
       stallStart = null;
     }
     R.frames = frames();
@@ -229,7 +246,9 @@
       return;
     }
     const config = {
-      debug: false,
+      // hls.js's own log goes to a ring (cheap; nothing printed), so that a
+      // stall is reported with what hls.js was doing around it.
+      debug: playerLog,
       enableWorker: true,
       lowLatencyMode: !!cfg.lowLatency,
       // Keep hls.js from reaching for anything but the stream.
