@@ -24,6 +24,7 @@
 #include "ingest/test_source.h"
 #include "origin/origin.h"
 #include "package/channel_packager.h"
+#include "package/part_pacer.h"
 #include "package/pipeline_selector.h"
 #include "pipeline/pipeline_process.h"
 #include "pipeline/worker_protocol.h"
@@ -65,6 +66,9 @@ struct ChannelRuntime::Impl {
   std::unique_ptr<ProgressRecorder> progress;
   // Contract 6: the pipelines in their worker processes, the fan-out of the
   // source's frames to them, and the packager's choice between their parts.
+  // Between the selector and the packager: bursts of parts go out spaced
+  // (package/part_pacer.h). Declared before the selector, which feeds it.
+  std::unique_ptr<package::PartPacer> pacer;
   std::unique_ptr<package::PipelineSelector> selector;
   std::vector<std::unique_ptr<pipeline::PipelineProcess>> pipelines;
   std::unique_ptr<pipeline::PipelineFanout> fanout;
@@ -164,7 +168,8 @@ Status ChannelRuntime::startPipelines() {
   so.preferred = red.preferred;
   so.lagMs = red.lagMs;
   so.steadySegments = red.steadySegments;
-  impl_->selector = std::make_unique<package::PipelineSelector>(spec_.id, *impl_->timeline, impl_->packager.get(),
+  impl_->pacer = std::make_unique<package::PartPacer>(impl_->packager.get());
+  impl_->selector = std::make_unique<package::PipelineSelector>(spec_.id, *impl_->timeline, impl_->pacer.get(),
                                                                 std::move(renditions), so);
   // Contract 7: the packager's switches between pipelines are events.
   impl_->selector->onSwitch(
@@ -269,6 +274,7 @@ void ChannelRuntime::stop(const std::string& actor) {
   impl_->pipelines.clear();
   impl_->slate.reset();
   impl_->selector.reset();
+  impl_->pacer.reset();  // what it still holds is published
   if (wasRunning) {
     impl_->store.appendEvent({0, 0, spec_.id, "channel.stop", actor, ""});
     log::get("control")->info("[ch={}] stopped", spec_.id);

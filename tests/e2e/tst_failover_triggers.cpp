@@ -85,6 +85,10 @@ class TstFailoverTriggers : public QObject {
              qPrintable(metrics));
     if (playing) {
       const auto r = playerResult(player);
+      if (r["_exit"].toInt() != 0)  // what the player was given, for the record
+        for (const char* rendition : {"a0", "v0"})
+          qInfo().noquote() << rendition << "playlist:\n"
+                            << httpGet(d.baseUrl() + "/live/live1/" + rendition + "/playlist.m3u8").body;
       QCOMPARE(r["_exit"].toInt(), 0);  // no stall, no error
     } else {
       QWARN("player harness not installed: playback through the switch not checked");

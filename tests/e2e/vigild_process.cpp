@@ -110,12 +110,9 @@ QJsonObject playerResult(QProcess& proc, int timeoutMs) {
                     << (verdict >= 0 ? out.mid(verdict).trimmed() : QByteArray("no verdict"))
                     << "reasons:" << QJsonDocument(result["reasons"].toArray()).toJson(QJsonDocument::Compact)
                     << "stalls:" << QJsonDocument(stalls).toJson(QJsonDocument::Compact);
-  // The player's own log around the first stall (its last 150 lines).
-  if (!playerLog.isEmpty()) {
-    const QJsonArray first = playerLog.first().toArray();
-    for (qsizetype i = std::max<qsizetype>(0, first.size() - 150); i < first.size(); ++i)
-      qInfo().noquote() << "player log:" << first[i].toString();
-  }
+  // The player's own log around the first stall (the 3 s before it and the start of it).
+  if (!playerLog.isEmpty())
+    for (const auto& line : playerLog.first().toArray()) qInfo().noquote() << "player log:" << line.toString();
   if (rc != 0) qInfo().noquote() << out.right(3000);
   return result;
 }

@@ -49,10 +49,20 @@
     if (logRing.length > LOG_RING) logRing.shift();
   };
   const playerLog = { log: keep('log'), info: keep('info'), debug: keep('debug'), warn: keep('warn'), error: keep('error'), trace: keep('trace') };
+  // A stall's log: what the ring held when it began (its last 3 s), then
+  // what came during the stall; at most 3 stalls and 600 lines each.
   R.stallLogs = [];
-  function keepStallLog(fromMs) {
+  let stallLog = null;
+  const lineMs = (l) => Number(l.slice(0, l.indexOf(' ')));
+  function beginStallLog(atMs) {
     if (R.stallLogs.length >= 3) return;
-    R.stallLogs.push(logRing.filter((l) => Number(l.slice(0, l.indexOf(' '))) >= fromMs - 3000).slice(-300));
+    stallLog = { atMs, before: logRing.filter((l) => lineMs(l) >= atMs - 3000).slice(-400) };
+  }
+  function keepStallLog() {
+    if (!stallLog) return;
+    const during = logRing.filter((l) => lineMs(l) > stallLog.atMs).slice(0, 200);
+    R.stallLogs.push(stallLog.before.concat(during));
+    stallLog = null;
   }
 
   // ---- element-level observation (same for both players) ----
@@ -68,13 +78,16 @@
     }
     if (stallStart !== null) {
       R.stalls.push({ atMs: Math.round(stallStart), durationMs: Math.round(t - stallStart) });
-      keepStallLog(stallStart);
+      keepStallLog();
       stallStart = null;
     }
   });
   video.addEventListener('waiting', () => {
     R.waitingEvents++;
-    if (R.firstPlayingMs !== null && stallStart === null) stallStart = now();
+    if (R.firstPlayingMs !== null && stallStart === null) {
+      stallStart = now();
+      beginStallLog(stallStart);
+    }
   });
   video.addEventListener('resize', () => {
     if (R.resolutions.length < 100) R.resolutions.push({ atMs: Math.round(now()), width: video.videoWidth, height: video.videoHeight });
@@ -139,7 +152,7 @@
   window.__finish = () => {
     if (stallStart !== null) {
       R.stalls.push({ atMs: Math.round(stallStart), durationMs: Math.round(now() - stallStart), ongoing: true });
-      keepStallLog(stallStart);
+      keepStallLog();
       stallStart = null;
     }
     R.frames = frames();
