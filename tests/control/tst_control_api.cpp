@@ -329,6 +329,21 @@ class TstControlApi : public QObject {
     auto gone = RemoteEngine::connect(base, "s3cret-token", "carol");
     QVERIFY(!gone);
     QVERIFY2(gone.message().find("cannot") != std::string::npos, gone.message().c_str());
+
+    // Back on the same port: the remote's next call opens a new connection,
+    // including after a kept-alive one the engine dropped under it.
+    cfg.http.listen = "127.0.0.1:" + std::to_string(port);
+    cfg.channels = {test::tinyChannel("again")};
+    engine = test::startEngine(cfg);
+    QVERIFY(engine);
+    QCOMPARE(engine->httpPort(), port);
+    QVERIFY2((*admitted)->channel("again"), (*admitted)->lastError().c_str());
+    engine.reset();
+    cfg.channels = {test::tinyChannel("third")};
+    engine = test::startEngine(cfg);
+    QVERIFY(engine);
+    QVERIFY2((*admitted)->channel("third"), (*admitted)->lastError().c_str());
+    engine.reset();
     QVERIFY(!RemoteEngine::connect("https://127.0.0.1:1", "", ""));
     QVERIFY(!RemoteEngine::connect("127.0.0.1:1", "", ""));
     QVERIFY(!RemoteEngine::connect("http://127.0.0.1:notaport", "", ""));
