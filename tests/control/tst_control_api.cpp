@@ -23,6 +23,7 @@
 #include "control/control_api.h"
 #include "control/engine.h"
 #include "control/remote_engine.h"
+#include "core/clock.h"
 #include "support/test_engine.h"
 #include "support/wait_for.h"
 
@@ -180,6 +181,18 @@ class TstControlApi : public QObject {
     for (const auto& e : events) started = started || (e.kind == "channel.start" && e.channelId == "red1");
     QVERIFY(started);
     QCOMPARE(r.events("red1", 3).size(), size_t(3));
+    bool engineStarted = false;
+    for (const auto& e : r.events("", 20)) engineStarted = engineStarted || e.kind == "engine.start";
+    QVERIFY(engineStarted);
+    // A fixed range that holds samples: both sides answer the same points.
+    const int64_t from = nowUtcUs();  // within the full-rate window: every sample
+    QVERIFY(test::waitFor([&] { return !engine_->manifestAgeSeries("red1", "v0", from, nowUtcUs()).empty(); }, 5000));
+    const int64_t to = nowUtcUs();
+    const auto localAges = engine_->manifestAgeSeries("red1", "v0", from, to);
+    const auto remoteAges = r.manifestAgeSeries("red1", "v0", from, to);
+    QCOMPARE(remoteAges.size(), localAges.size());
+    QCOMPARE(remoteAges.front().utcUs, localAges.front().utcUs);
+    QCOMPARE(remoteAges.front().ageSeconds, localAges.front().ageSeconds);
     QVERIFY(r.availability("red1"));
     QCOMPARE(r.availability("red1")->channelId, std::string("red1"));
     QVERIFY(!r.availability("nope"));
@@ -392,6 +405,33 @@ class TstControlApi : public QObject {
     bool kept = false;
     for (const auto& e : engine_->events("red1", 50)) kept = kept || (e.kind == "rehearsal" && e.actor == "carol");
     QVERIFY(kept);
+
+    // The kill raised an alarm: seen through the remote, acknowledged there.
+    std::vector<monitor::Alarm> alarms;
+    QVERIFY(test::waitFor(
+        [&] {
+          alarms = remote_->alarms("red1", false, 50);
+          return !alarms.empty();
+        },
+        10000));
+    QCOMPARE(alarms.size(), engine_->alarms("red1", false, 50).size());
+    QCOMPARE(alarms.front().id, engine_->alarms("red1", false, 50).front().id);
+    const auto open = remote_->alarms("red1", true, 50);
+    if (!open.empty()) {
+      auto ack = remote_->acknowledgeAlarm(open.front().id, "carol");
+      QVERIFY2(ack, ack.message().c_str());
+      bool acked = false;
+      for (const auto& a : engine_->alarms("red1", false, 50))
+        acked = acked || (a.id == open.front().id && a.ackedBy == "carol");
+      QVERIFY(acked);
+      qInfo("acknowledged alarm #%lld (%s) through the remote", static_cast<long long>(open.front().id),
+            open.front().key.kind.c_str());
+    } else {
+      // All cleared already: acknowledging a cleared alarm is refused, with the engine's reason.
+      auto ack = remote_->acknowledgeAlarm(alarms.front().id, "carol");
+      QVERIFY(!ack);
+      qInfo("alarm #%lld already cleared: %s", static_cast<long long>(alarms.front().id), ack.message().c_str());
+    }
   }
 
  private:
