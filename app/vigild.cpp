@@ -2,6 +2,7 @@
 // built-in demo); the origin serves them; SIGTERM/SIGINT stop it cleanly.
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <thread>
@@ -29,6 +30,8 @@ Options:
   --rtmp ADDR:PORT    RTMP listener shared by every channel's RTMP inputs
   --data DIR          state directory: SQLite database (default ./data)
   --player-dir DIR    hls.min.js and dash.all.min.js for the viewer page at /
+  --control-token T   bearer token of the control API (/api/v1/); without one
+                      it answers loopback clients only (also VIGIL_CONTROL_TOKEN)
   --log-format F      text | json (JSON lines)
   --log-level L       trace | debug | info | warn | error
   --help-config       print every configuration key with type, default, range and help
@@ -48,7 +51,7 @@ bool takeValue(int& i, int argc, char** argv, std::string& out) {
 }  // namespace
 
 int main(int argc, char** argv) {
-  std::string configPath, http, srt, rtmp, dataDir, logFormat, logLevel, playerDir;
+  std::string configPath, http, srt, rtmp, dataDir, logFormat, logLevel, playerDir, controlToken;
   bool demo = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
@@ -75,6 +78,8 @@ int main(int argc, char** argv) {
       if (!takeValue(i, argc, argv, dataDir)) return 2;
     } else if (a == "--player-dir") {
       if (!takeValue(i, argc, argv, playerDir)) return 2;
+    } else if (a == "--control-token") {
+      if (!takeValue(i, argc, argv, controlToken)) return 2;
     } else if (a == "--log-format") {
       if (!takeValue(i, argc, argv, logFormat)) return 2;
     } else if (a == "--log-level") {
@@ -99,6 +104,9 @@ int main(int argc, char** argv) {
   if (!rtmp.empty()) config.rtmp.listen = rtmp;
   if (!dataDir.empty()) config.dataDir = dataDir;
   if (!playerDir.empty()) config.http.playerDir = playerDir;
+  // The environment keeps the secret out of the process list.
+  if (const char* env = std::getenv("VIGIL_CONTROL_TOKEN"); env && *env && controlToken.empty()) controlToken = env;
+  if (!controlToken.empty()) config.control.token = controlToken;
   if (!logFormat.empty()) config.log.format = logFormat;
   if (!logLevel.empty()) config.log.level = logLevel;
   if (config.log.format != "text" && config.log.format != "json") {
@@ -135,6 +143,8 @@ int main(int argc, char** argv) {
   }
   spdlog::info("vigild {} serving on {} (data in {})", VIGIL_VERSION, (*engine)->publicBaseUrl(), config.dataDir);
   spdlog::info("viewer page: {}/", (*engine)->publicBaseUrl());
+  spdlog::info("control API: http://{}:{}/api/v1/ ({})", (*engine)->publicHost(), (*engine)->httpPort(),
+               config.control.token.empty() ? "loopback clients only" : "bearer token required");
   if (const uint16_t srtPort = (*engine)->srtPort()) spdlog::info("SRT listening on port {}", srtPort);
   if (const uint16_t rtmpPort = (*engine)->rtmpPort()) spdlog::info("RTMP listening on port {}", rtmpPort);
   for (const auto& c : (*engine)->channels()) {

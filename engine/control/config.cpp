@@ -204,6 +204,14 @@ const Schema<HttpSpec>& httpSchema() {
   return s;
 }
 
+const Schema<ControlSpec>& controlSchema() {
+  static const Schema<ControlSpec> s({
+      string("token", &ControlSpec::token, {}, 256,
+             "bearer token of the HTTP control API (Authorization: Bearer ...); empty: loopback clients only"),
+  });
+  return s;
+}
+
 const Schema<LogSpec>& logSchema() {
   static const Schema<LogSpec> s({
       string("format", &LogSpec::format, {"text", "json"}, 8, "log line format"),
@@ -360,6 +368,8 @@ Result<EngineConfig> parseConfig(const std::string& text) {
       if (auto s = rtmpSchema().read(*it, cfg.rtmp, "rtmp"); !s) return s;
     } else if (key == "log") {
       if (auto s = logSchema().read(*it, cfg.log, "log"); !s) return s;
+    } else if (key == "control") {
+      if (auto s = controlSchema().read(*it, cfg.control, "control"); !s) return s;
     } else if (key == "monitor") {
       if (auto s = monitorSchema().read(*it, cfg.monitor, "monitor"); !s) return s;
     } else if (key == "channels") {
@@ -373,7 +383,7 @@ Result<EngineConfig> parseConfig(const std::string& text) {
         cfg.channels.push_back(std::move(*c));
       }
     } else {
-      return Status::error(key + ": unknown key (known: data_dir, http, srt, rtmp, log, monitor, channels)");
+      return Status::error(key + ": unknown key (known: data_dir, http, srt, rtmp, log, control, monitor, channels)");
     }
   }
   std::string addr;
@@ -410,6 +420,7 @@ json describeConfig() {
       {"data_dir", {{"type", "string"}, {"default", EngineConfig{}.dataDir}, {"help", "SQLite database and state"}}},
       {"http", httpSchema().describe()},
       {"log", logSchema().describe()},
+      {"control", controlSchema().describe()},
       {"monitor", monitorSchema().describe()},
       {"monitor.availability", componentSchema().describe()},
       {"channels[].alarms", alarmSchema().describe()},

@@ -37,6 +37,12 @@ struct RtmpSpec {
   std::string listen;
 };
 
+struct ControlSpec {
+  // Bearer token of the HTTP control API (/api/v1/); empty: the API answers
+  // loopback clients only. A secret: never logged.
+  std::string token;
+};
+
 struct LogSpec {
   std::string format = "text";  // text | json
   std::string level = "info";   // trace | debug | info | warn | error
@@ -48,6 +54,7 @@ struct EngineConfig {
   SrtSpec srt;
   RtmpSpec rtmp;
   LogSpec log;
+  ControlSpec control;
   monitor::MonitorSpec monitor;  // heartbeat sampling, history, disk, objective, availability model
   std::vector<ChannelSpec> channels;
 };

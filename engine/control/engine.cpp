@@ -10,6 +10,7 @@
 #include <nlohmann/json.hpp>
 
 #include "control/channel_runtime.h"
+#include "control/control_api.h"
 #include "control/engine_monitor.h"
 #include "core/clock.h"
 #include "core/log.h"
@@ -56,6 +57,7 @@ struct Engine::Impl {
   std::unique_ptr<ingest::RtmpListener> rtmp;  // null when rtmp.listen is empty
   mutable std::mutex mutex;                    // guards channels
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
+  std::unique_ptr<ControlApi> controlApi;  // the HTTP control API, while started
   bool started = false;
 };
 
@@ -133,6 +135,9 @@ Status Engine::start() {
     const auto all = channels();
     return inputMetrics(all) + pipelineMetrics(all) + monitor_->metrics(nowUtcUs());
   });
+  d.controlApi =
+      std::make_unique<ControlApi>(*this, ControlApiOptions{.token = d.config.control.token, .version = VIGIL_VERSION});
+  d.origin->setControlHandler(d.controlApi->handler());
   d.started = true;
   d.store->appendEvent({0, 0, "", "engine.start", "engine", ""});
   for (const auto& c : d.config.channels)
@@ -148,7 +153,9 @@ Status Engine::start() {
 void Engine::stop() {
   auto& d = *impl_;
   if (!d.started) return;
-  monitor_->stop();  // before the channels go: their stop is no outage
+  d.origin->setControlHandler(nullptr);
+  d.controlApi.reset();  // calls under way finish first
+  monitor_->stop();      // before the channels go: their stop is no outage
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   {
     std::lock_guard lock(d.mutex);

@@ -2,6 +2,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <string>
 #include <tuple>
 
 #include "core/log.h"
@@ -80,13 +82,15 @@ awaitable<void> HttpSession::run() {
       RequestParser parser(std::piecewise_construct, std::make_tuple(),
                            std::make_tuple(std::pmr::polymorphic_allocator<char>(&arena_)));
       parser.header_limit(static_cast<std::uint32_t>(ctx_.limits.maxHeaderBytes));
-      parser.body_limit(0);  // GET/HEAD/OPTIONS carry no body
+      // Only control requests may carry a body (read below); a larger
+      // Content-Length fails here already.
+      parser.body_limit(ctx_.limits.maxControlBodyBytes);
       // Time to the complete request: the read timeout for the first request
       // or one already under way, the idle timeout between requests.
       deadline_.expiresAfter(first || buffer_.size() > 0 ? ctx_.limits.requestReadTimeout
                                                          : ctx_.limits.keepAliveIdleTimeout);
       idle_ = true;
-      co_await http::async_read(socket_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+      co_await http::async_read_header(socket_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
       idle_ = false;
       first = false;
       deadline_.disarm();                    // the router bounds holds itself
@@ -97,6 +101,7 @@ awaitable<void> HttpSession::run() {
           r.status = status;
           ctx_.metrics.countRequest(ObjectKind::Other, status);
           co_await write(r, false, false);
+          if (status == 413) co_await drainInput();
         }
         break;
       }
@@ -110,6 +115,21 @@ awaitable<void> HttpSession::run() {
         r.status = oldHttp ? 426 : 400;
         ctx_.metrics.countRequest(ObjectKind::Other, r.status);
         co_await write(r, false, false);
+        break;
+      }
+
+      const std::string_view rawTarget(req.target().data(), req.target().size());
+      if (rawTarget.starts_with(kControlPrefix))
+        if (const auto handler = ctx_.control.get()) {
+          if (!co_await serveControl(parser, *handler)) break;
+          continue;
+        }
+      if (!parser.is_done()) {  // a body for the router: refused
+        Reply r;
+        r.status = 413;
+        ctx_.metrics.countRequest(ObjectKind::Other, r.status);
+        co_await write(r, false, false);
+        co_await drainInput();
         break;
       }
 
@@ -139,6 +159,96 @@ awaitable<void> HttpSession::run() {
   deadline_.stop();
   socket_.shutdown(tcp::socket::shutdown_send, ec);
   socket_.close(ec);
+}
+
+template <typename HeaderParser>
+awaitable<bool> HttpSession::serveControl(HeaderParser& header, const ControlHandler& handler) {
+  boost::system::error_code ec;
+  using BodyParser = http::request_parser<http::string_body, std::pmr::polymorphic_allocator<char>>;
+  BodyParser parser(std::move(header));
+  if (!parser.is_done()) {
+    deadline_.expiresAfter(ctx_.limits.requestReadTimeout);
+    co_await http::async_read(socket_, buffer_, parser, asio::redirect_error(asio::use_awaitable, ec));
+    deadline_.disarm();
+    if (ec && deadline_.expired()) co_return false;
+    if (ec) {
+      if (const unsigned status = statusForReadError(ec); status != 0) {
+        ControlResponse r;
+        r.status = status;
+        r.body = status == 413 ? R"({"error":"request body too large"})" : R"({"error":"malformed request"})";
+        ctx_.metrics.countRequest(ObjectKind::Other, status);
+        co_await writeControl(r, false);
+        if (status == 413) co_await drainInput();
+      }
+      co_return false;
+    }
+  }
+  auto& req = parser.get();
+  ControlRequest request;
+  request.method = std::string(req.method_string());
+  request.target = std::string(req.target());
+  request.body = std::move(req.body());
+  if (auto it = req.find(http::field::authorization); it != req.end()) request.authorization = std::string(it->value());
+  if (auto it = req.find("X-Vigil-Operator"); it != req.end()) request.operatorName = std::string(it->value());
+  if (const auto peer = socket_.remote_endpoint(ec); !ec) {
+    auto address = peer.address();
+    if (address.is_v6() && address.to_v6().is_v4_mapped())
+      address = asio::ip::make_address_v4(asio::ip::v4_mapped, address.to_v6());
+    request.peerAddress = address.to_string();
+    request.peerLoopback = address.is_loopback();
+  }
+  const bool keepAlive = req.keep_alive();
+
+  // The handler completes on another thread; the connection waits here
+  // without holding its IO thread, and resumes on it.
+  ControlResponse response = co_await asio::async_initiate<decltype(asio::use_awaitable), void(ControlResponse)>(
+      [&handler](auto completion, ControlRequest handed) {
+        auto executor = asio::get_associated_executor(completion);
+        auto shared = std::make_shared<decltype(completion)>(std::move(completion));
+        handler(std::move(handed), [shared, work = asio::make_work_guard(executor)](ControlResponse r) mutable {
+          asio::post(work.get_executor(), [shared, r = std::move(r)]() mutable { (*shared)(std::move(r)); });
+          work.reset();
+        });
+      },
+      asio::use_awaitable, std::move(request));
+  ctx_.metrics.countRequest(ObjectKind::Other, response.status);
+  const bool again = keepAlive && !ctx_.stopping.load();
+  co_return co_await writeControl(response, again) && again;
+}
+
+awaitable<bool> HttpSession::writeControl(const ControlResponse& response, bool keepAlive) {
+  boost::system::error_code ec;
+  deadline_.expiresAfter(ctx_.limits.writeTimeout);
+  http::response<http::string_body> res;
+  res.version(11);
+  res.result(response.status);
+  res.set(http::field::server, bsv(headers::kServer));
+  res.set(http::field::date, bsv(httpDate()));
+  // Control data is per client and changes under it: a CDN must never keep it.
+  res.set(http::field::cache_control, bsv(cache::kNoStore));
+  if (!response.contentType.empty()) res.set(http::field::content_type, response.contentType);
+  for (const auto& [name, value] : response.headers) res.set(name, value);
+  res.keep_alive(keepAlive);
+  res.body() = response.body;
+  res.prepare_payload();
+  co_await http::async_write(socket_, res, asio::redirect_error(asio::use_awaitable, ec));
+  co_return !ec;
+}
+
+awaitable<void> HttpSession::drainInput() {
+  boost::system::error_code ec;
+  socket_.shutdown(tcp::socket::shutdown_send, ec);
+  asio::steady_timer limit(socket_.get_executor());
+  limit.expires_after(std::chrono::seconds(2));
+  limit.async_wait([this](boost::system::error_code waitEc) {
+    boost::system::error_code ignored;
+    if (!waitEc) socket_.cancel(ignored);
+  });
+  std::array<char, 16 * 1024> scratch;
+  std::size_t drained = 0;
+  while (!ec && drained < 4 * ctx_.limits.maxControlBodyBytes)
+    drained += co_await socket_.async_read_some(asio::buffer(scratch), asio::redirect_error(asio::use_awaitable, ec));
+  limit.cancel();
 }
 
 awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {

@@ -13,6 +13,7 @@
 #include <functional>
 #include <memory>
 #include <memory_resource>
+#include <mutex>
 
 #include "origin/asio.h"
 #include "origin/origin.h"
@@ -23,11 +24,30 @@ namespace vigil::origin {
 
 class OriginMetrics;
 
+// The control handler, swapped while sessions read it.
+class ControlHook {
+ public:
+  void set(ControlHandler handler) {
+    auto next = handler ? std::make_shared<const ControlHandler>(std::move(handler)) : nullptr;
+    std::lock_guard lock(mutex_);
+    handler_ = std::move(next);
+  }
+  std::shared_ptr<const ControlHandler> get() const {
+    std::lock_guard lock(mutex_);
+    return handler_;
+  }
+
+ private:
+  mutable std::mutex mutex_;  // guards handler_
+  std::shared_ptr<const ControlHandler> handler_;
+};
+
 struct SessionContext {
   Router& router;
   OriginMetrics& metrics;
   const OriginLimits& limits;
   const std::atomic<bool>& stopping;
+  const ControlHook& control;
 };
 
 class HttpSession : public std::enable_shared_from_this<HttpSession> {
@@ -45,6 +65,13 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
  private:
   awaitable<void> run();
   awaitable<bool> write(const Reply& reply, bool head, bool keepAlive);
+  // A control API request whose header has been read; false: close.
+  template <typename HeaderParser>
+  awaitable<bool> serveControl(HeaderParser& parser, const ControlHandler& handler);
+  awaitable<bool> writeControl(const ControlResponse& response, bool keepAlive);
+  // After an early 413: reads what the client still sends (bounded), so the
+  // close does not reset the connection before it has read the answer.
+  awaitable<void> drainInput();
 
   tcp::socket socket_;
   SessionDeadline deadline_;  // every read and write timeout, one timer

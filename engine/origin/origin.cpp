@@ -26,7 +26,7 @@ struct Origin::Impl final : package::PublishObserver {
         waits(metrics),
         router(channels, waits, metrics, assets,
                TargetLimits{config.limits.maxTargetBytes, config.limits.maxQueryBytes}),
-        sessionContext{router, metrics, config.limits, stopping} {}
+        sessionContext{router, metrics, config.limits, stopping, control} {}
 
   // PublishObserver: on a pipeline thread. The registry picks the due
   // waiters here and posts one batch to each IO thread holding some, so the
@@ -62,6 +62,7 @@ struct Origin::Impl final : package::PublishObserver {
   StaticAssets assets;
   Router router;
   std::atomic<bool> stopping{false};
+  ControlHook control;
   SessionContext sessionContext;
   std::vector<std::thread> threads;
   std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work;
@@ -198,5 +199,7 @@ bool Origin::removeChannel(const std::string& channelId) {
 }
 
 void Origin::setExternalMetrics(std::function<std::string()> render) { impl_->metrics.setExternal(std::move(render)); }
+
+void Origin::setControlHandler(ControlHandler handler) { impl_->control.set(std::move(handler)); }
 
 }  // namespace vigil::origin

@@ -10,6 +10,8 @@
 #include <functional>
 #include <memory>
 #include <string>
+#include <utility>
+#include <vector>
 
 #include "core/status.h"
 
@@ -30,7 +32,38 @@ struct OriginLimits {
   // this many maximal requests' worth of bytes (the rest waits in the kernel).
   int maxPipelinedRequests = 16;
   bool allowHttp10 = false;  // HTTP/1.0 gets 426 unless allowed
+  // Request bodies are read for the control API only; over this: 413.
+  std::size_t maxControlBodyBytes = 1024 * 1024;
 };
+
+// The control API's requests (targets under kControlPrefix), handed to the
+// control handler instead of the router. The origin only carries them: the
+// handler authenticates, routes and answers.
+inline constexpr const char* kControlPrefix = "/api/";
+
+struct ControlRequest {
+  std::string method;  // "GET", "PUT", "POST", ...
+  std::string target;  // as received: path and query, still percent-encoded
+  std::string body;
+  std::string authorization;  // the Authorization header, or empty
+  std::string operatorName;   // the X-Vigil-Operator header, or empty
+  std::string peerAddress;
+  bool peerLoopback = false;
+};
+
+struct ControlResponse {
+  unsigned status = 200;
+  std::string contentType = "application/json";
+  std::string body;
+  std::vector<std::pair<std::string, std::string>> headers;  // beside the origin's own (e.g. Allow)
+};
+
+// Must be called exactly once, from any thread; the connection resumes on
+// its own thread. The origin answers control responses with no-store.
+using ControlCompletion = std::function<void(ControlResponse)>;
+// Called on an IO thread: must return at once (hand the work elsewhere),
+// since that thread serves players.
+using ControlHandler = std::function<void(ControlRequest, ControlCompletion)>;
 
 struct OriginConfig {
   std::string listenAddress = "0.0.0.0";
@@ -61,6 +94,10 @@ class Origin {
   bool removeChannel(const std::string& channelId);
   // Prometheus text of other parts of the engine, appended to /metrics (thread-safe).
   void setExternalMetrics(std::function<std::string()> render);
+  // Serves targets under kControlPrefix through `handler` (thread-safe);
+  // nullptr: they go to the router again (404). A request already handed
+  // over still completes.
+  void setControlHandler(ControlHandler handler);
 
  private:
   struct Impl;
