@@ -20,6 +20,11 @@ find_package(Boost 1.74 REQUIRED COMPONENTS system)
 if(VIGIL_BUILD_TESTS OR VIGIL_BUILD_UI)
   find_package(Qt6 6.4 REQUIRED COMPONENTS Core Test)
 endif()
+# The console: Widgets, Charts (manifest-age graphs), Multimedia (confidence
+# monitors) and Linguist (translations compiled at build time).
+if(VIGIL_BUILD_UI)
+  find_package(Qt6 6.4 REQUIRED COMPONENTS Widgets Charts Multimedia MultimediaWidgets LinguistTools)
+endif()
 
 # libsrt as the imported target SRT::srt. One libsrt per process: Debian's
 # libavformat links the GnuTLS flavour (libsrt-gnutls.so.1.5), and a second

@@ -188,6 +188,10 @@ class EngineApi {
 
   // Base URL players use (the origin): http.public_base_url, else http://<address>:<port>.
   virtual std::string publicBaseUrl() const = 0;
+
+  // Why the most recent call could not reach the engine ("" : it answered).
+  // Always "" in-process; a remote engine's network or protocol error.
+  virtual std::string unreachableReason() const { return {}; }
 };
 
 }  // namespace vigil::control

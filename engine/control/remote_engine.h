@@ -58,6 +58,7 @@ class RemoteEngine final : public EngineApi {
                                                    int64_t fromUtcUs, int64_t toUtcUs) const override;
   Result<monitor::AvailabilityReport> availability(const std::string& channelId) const override;
   std::string publicBaseUrl() const override;
+  std::string unreachableReason() const override { return lastError(); }
 
  private:
   RemoteEngine();
