@@ -205,9 +205,9 @@ bool Vigild::start(const QString& dataDir, const QStringList& args, int timeoutM
   logRead_ = 0;
   proc_.setProcessChannelMode(QProcess::MergedChannels);
   proc_.setStandardOutputFile(logFile_.fileName(), QIODevice::Truncate);
-  proc_.start(binaryDir() + "/app/vigild", args + QStringList{"--http", "127.0.0.1:0", "--data", dataDir});
+  proc_.start(binaryDir() + "/" + program_, args + QStringList{"--http", "127.0.0.1:0", "--data", dataDir});
   if (!proc_.waitForStarted(5000)) {
-    log_ = "vigild did not start: " + proc_.errorString();
+    log_ = program_ + " did not start: " + proc_.errorString();
     return false;
   }
   static const QRegularExpression served(R"(serving on (http://[0-9.]+:[0-9]+))");

@@ -64,6 +64,10 @@ bool processAlive(qint64 pid);
 class Vigild {
  public:
   ~Vigild();
+  // Another engine host than vigild (e.g. "app/vigil", the console), relative
+  // to the build tree, and the environment it runs in.
+  void setProgram(const QString& relativePath) { program_ = relativePath; }
+  void setEnvironment(const QProcessEnvironment& env) { proc_.setProcessEnvironment(env); }
   // Starts vigild with args plus --http 127.0.0.1:0 --data dataDir; waits until
   // it logs the URL it serves on. False (with the log in lastError) on failure.
   bool start(const QString& dataDir, const QStringList& args, int timeoutMs = 10000);
@@ -78,6 +82,7 @@ class Vigild {
 
  private:
   void drain();
+  QString program_ = QStringLiteral("app/vigild");
   QProcess proc_;
   QTemporaryFile logFile_;
   qint64 logRead_ = 0;
