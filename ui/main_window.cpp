@@ -12,10 +12,12 @@
 #include <QLineEdit>
 #include <QMenuBar>
 #include <QMessageBox>
+#include <QPointer>
 #include <QSettings>
 #include <QStackedWidget>
 #include <QStatusBar>
 #include <QTabWidget>
+#include <QThreadPool>
 #include <QTimer>
 #include <QTranslator>
 
@@ -190,17 +192,33 @@ void MainWindow::attachRemote() {
   connect(buttons, &QDialogButtonBox::accepted, &d, &QDialog::accept);
   connect(buttons, &QDialogButtonBox::rejected, &d, &QDialog::reject);
   if (d.exec() != QDialog::Accepted) return;
-  // connect() checks the engine once (bounded by its timeout); an operator
-  // asked for it and waits for the answer.
-  auto remote = control::RemoteEngine::connect(url->text().toStdString(), token->text().toStdString(),
-                                               operatorName_.toStdString());
-  if (!remote) {
-    QMessageBox::warning(this, tr("Attach a remote engine"), QString::fromStdString(remote.message()));
-    return;
-  }
-  std::shared_ptr<control::EngineApi> api(std::move(*remote));
-  addEngine(std::move(api), url->text());
-  pages_->setCurrentIndex(pages_->count() - 1);
+  // connect() checks the engine once (bounded by its timeout): off the GUI
+  // thread, the page appears when the engine has answered.
+  const QString base = url->text().trimmed();
+  statusBar()->showMessage(tr("Attaching %1…").arg(base));
+  QPointer<MainWindow> self(this);
+  QThreadPool::globalInstance()->start(
+      [self, base, token = token->text().toStdString(), name = operatorName_.toStdString()] {
+        auto remote = control::RemoteEngine::connect(base.toStdString(), token, name);
+        std::shared_ptr<control::EngineApi> api;
+        QString error;
+        if (remote)
+          api = std::move(*remote);
+        else
+          error = QString::fromStdString(remote.message());
+        QMetaObject::invokeMethod(
+            qApp,
+            [self, base, api, error] {
+              if (!self) return;
+              if (!api) {
+                QMessageBox::warning(self, tr("Attach a remote engine"), error);
+                return;
+              }
+              self->addEngine(api, base);
+              self->pages_->setCurrentIndex(self->pages_->count() - 1);
+            },
+            Qt::QueuedConnection);
+      });
 }
 
 void MainWindow::openEditor(EngineClient* client, const std::string& channelId) {

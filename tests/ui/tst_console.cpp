@@ -15,6 +15,7 @@
 
 #include "channel_grid.h"
 #include "channel_view.h"
+#include "control/remote_engine.h"
 #include "engine_client.h"
 #include "main_window.h"
 #include "operator_actions.h"
@@ -163,6 +164,28 @@ class TstConsole : public QObject {
     view->actions()->startChannel()->trigger();
     QVERIFY(test::waitFor([&] { return engine_->channel("sport")->state == control::ChannelStatus::State::Running; },
                           15000));
+  }
+
+  // One console watches several engines: the same engine attached again
+  // through its control API gets a page of its own with the same channels,
+  // and an action taken there is the engine's, under the operator's name.
+  void aRemoteEngineGetsItsOwnPage() {
+    const std::string base = "http://127.0.0.1:" + std::to_string(engine_->httpPort());
+    auto remote = control::RemoteEngine::connect(base, "", "alice");
+    QVERIFY2(remote, remote.message().c_str());
+    window_->addEngine(std::shared_ptr<control::EngineApi>(std::move(*remote)), QString::fromStdString(base));
+    QCOMPARE(window_->engineCount(), 2);
+    EnginePage* page = window_->page(1);
+    QVERIFY(test::waitFor([&] { return page->grid()->shownChannels().size() == 2; }, 10000));
+    QVERIFY(page->client()->snapshot().reachable);
+    page->showChannel("news");
+    page->view()->actions()->setConfirm([](const QString&, const QString&) { return true; });
+    QVERIFY(test::waitFor([&] { return page->view()->actions()->preferPipeline(0)->isEnabled(); }, 20000));
+    page->view()->actions()->preferPipeline(0)->trigger();
+    QVERIFY(test::waitFor([&] { return engine_->channel("news")->pipelines[0].preferred; }, 10000));
+    int byAlice = 0;
+    for (const auto& e : engine_->events("news", 100)) byAlice += e.kind == "pipeline.prefer" && e.actor == "alice";
+    QCOMPARE(byAlice, 2);
   }
 
   void languageSwitchTranslates() {
