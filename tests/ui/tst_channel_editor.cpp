@@ -12,6 +12,7 @@
 #include <QRadioButton>
 #include <QSignalSpy>
 #include <QSpinBox>
+#include <QTabWidget>
 #include <QTableWidget>
 #include <QTemporaryDir>
 #include <QtTest>
@@ -206,11 +207,49 @@ class TstChannelEditor : public QObject {
     QVERIFY(!editor.save());
     QVERIFY(!editor.savePending());
     QVERIFY(editor.findChild<QLabel*>("saveStatus")->text().contains(message));
+    // The refused save shows the page holding the named field.
+    QVERIFY(editor.findChild<QTabWidget*>("editorTabs")->currentWidget()->isAncestorOf(framedWidget));
     QTest::qWait(300);
     QCOMPARE(actions.count(), 0);
     QCOMPARE(saved.count(), 0);
     QVERIFY(!savedSpec(*engine_, "bad1"));
     QVERIFY(!engine_->channel("bad1"));
+  }
+
+  void ladderPresetsAndRows() {
+    ChannelEditor editor(client_.get());
+    editor.findChild<QLineEdit*>("id")->setText("ladder1");
+    editor.findChild<QSpinBox*>("source.width")->setValue(1280);
+    editor.findChild<QSpinBox*>("source.height")->setValue(720);
+    editor.findChild<QSpinBox*>("source.fps")->setValue(30);
+    auto* preset = editor.findChild<QComboBox*>("ladderPreset");
+    auto* apply = editor.findChild<QPushButton*>("applyLadderPreset");
+    auto ladderJson = [](const std::vector<VideoRenditionSpec>& video) {
+      ChannelSpec s;
+      s.video = video;
+      return control::channelToJson(s)["ladder"].dump();
+    };
+    // The product default, capped at the 720p source: no 1080p rung.
+    preset->setCurrentIndex(preset->findData("default"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(ladderJson(editor.spec().video), ladderJson(defaultLadder(1280, 720, 30)));
+    QCOMPARE(editor.spec().video.front().height, 720);
+    preset->setCurrentIndex(preset->findData("demo"));
+    QTest::mouseClick(apply, Qt::LeftButton);
+    QCOMPARE(ladderJson(editor.spec().video), ladderJson(demoLadder()));
+
+    // A custom row: a copy of the last with a free id; removable.
+    QTest::mouseClick(editor.findChild<QPushButton*>("addRendition"), Qt::LeftButton);
+    auto video = editor.spec().video;
+    QCOMPARE(video.size(), demoLadder().size() + 1);
+    QCOMPARE(video.back().id, std::string("v3"));
+    QCOMPARE(video.back().width, demoLadder().back().width);
+    QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
+    cell<QLineEdit>(editor.ladderEditor()->table(), 3, LadderEditor::Id)->setText("v0");
+    QVERIFY2(editor.validationMessage().contains("used twice"), qPrintable(editor.validationMessage()));
+    editor.ladderEditor()->removeRow(3);
+    QCOMPARE(ladderJson(editor.spec().video), ladderJson(demoLadder()));
+    QVERIFY(editor.validationMessage().isEmpty());
   }
 
   void savesANewChannelThatRuns() {

@@ -6,6 +6,8 @@
 
 #include <cmath>
 
+#include "tally.h"
+
 namespace vigil::ui {
 namespace {
 
@@ -66,7 +68,8 @@ void AvailabilityView::setReport(const monitor::AvailabilityReport& r) {
                        .arg(duration(b.remainingSeconds), duration(b.allowedSeconds),
                             QLocale().toString(b.usedFraction * 100.0, 'f', 1) + " %"));
   // Overspent: the objective is already lost this month.
-  budget_->setStyleSheet(b.remainingSeconds < 0 ? QStringLiteral("color: #ff6e6e;") : QString());
+  budget_->setStyleSheet(b.remainingSeconds < 0 ? QStringLiteral("color: %1;").arg(tallyColor(Tally::Down).name())
+                                                : QString());
   topology_->setText(percent(r.topologyAvailability));
   formula_->setText(QString::fromStdString(r.topology));
   error_->clear();

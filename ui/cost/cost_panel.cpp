@@ -15,6 +15,7 @@
 
 #include "cost/availability_view.h"
 #include "engine_client.h"
+#include "tally.h"
 
 namespace vigil::ui {
 namespace {
@@ -236,7 +237,7 @@ void CostPanel::recompute() {
   const bool whole = std::fabs(total - 100.0) < 0.05;
   shareTotal_->setText(whole ? QLocale().toString(total, 'f', 1) + QStringLiteral(" %")
                              : tr("%1 % (scaled to 100 %)").arg(QLocale().toString(total, 'f', 1)));
-  shareTotal_->setStyleSheet(whole ? QString() : QStringLiteral("color: #ffb74d;"));
+  shareTotal_->setStyleSheet(whole ? QString() : QStringLiteral("color: %1;").arg(tallyColor(Tally::Backup).name()));
   meanBitrate_->setText(formatBitrate(estimate_.meanBitrateBps));
   throughput_->setText(formatBitrate(estimate_.meanBitrateBps * audience_->value()));
   egress_->setText(tr("%1 per hour").arg(formatBytes(estimate_.bytesPerHour)));

@@ -24,6 +24,7 @@
 #include "editor/ladder_editor.h"
 #include "editor/schema_fields.h"
 #include "engine_client.h"
+#include "tally.h"
 
 namespace vigil::ui {
 namespace {
@@ -61,7 +62,7 @@ ChannelEditor::ChannelEditor(EngineClient* client, QWidget* parent) : QDialog(pa
   message_->setObjectName(QStringLiteral("validationMessage"));
   message_->setWordWrap(true);
   message_->setTextInteractionFlags(Qt::TextSelectableByMouse);
-  message_->setStyleSheet(QStringLiteral("color: #ff6e6e; font-weight: bold;"));
+  message_->setStyleSheet(QStringLiteral("color: %1; font-weight: bold;").arg(tallyColor(Tally::Down).name()));
   layout->addWidget(message_);
   status_ = new QLabel;
   status_->setObjectName(QStringLiteral("saveStatus"));
@@ -376,7 +377,7 @@ void ChannelEditor::highlight(const QString& message) {
       bestLength = path.size();
     }
   }
-  if (named) named->setStyleSheet(QStringLiteral("border: 1px solid #ff6e6e;"));
+  if (named) named->setStyleSheet(QStringLiteral("border: 1px solid %1;").arg(tallyColor(Tally::Down).name()));
 }
 
 bool ChannelEditor::save() {
