@@ -246,6 +246,8 @@ class TstChannelEditor : public QObject {
     QCOMPARE(video.back().width, demoLadder().back().width);
     QVERIFY2(editor.validationMessage().isEmpty(), qPrintable(editor.validationMessage()));
     cell<QLineEdit>(editor.ladderEditor()->table(), 3, LadderEditor::Id)->setText("v0");
+    // Named by the field alone: "ladder rendition 'v0': id is used twice".
+    QVERIFY2(editor.validationMessage().startsWith("ladder rendition 'v0'"), qPrintable(editor.validationMessage()));
     QVERIFY2(editor.validationMessage().contains("used twice"), qPrintable(editor.validationMessage()));
     editor.ladderEditor()->removeRow(3);
     QCOMPARE(ladderJson(editor.spec().video), ladderJson(demoLadder()));

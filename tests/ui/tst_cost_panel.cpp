@@ -171,6 +171,29 @@ class TstCostPanel : public QObject {
                       AvailabilityView::percent(later.achievedToday)));
   }
 
+  // A channel saved with another ladder: the panel reads the new one.
+  void followsALadderChange() {
+    QVERIFY(client_);
+    CostPanel panel(client_.get());
+    QSignalSpy loaded(&panel, &CostPanel::specChanged);
+    panel.setChannel(kChannel);
+    QVERIFY(loaded.wait(5000));
+    QCOMPARE(panel.mix().size(), size_t{2});
+    QVERIFY(engine_->stopChannel(kChannel));
+    ChannelSpec wider = costChannel();
+    VideoRenditionSpec least = wider.video.back();
+    least.id = "v2";
+    least.width = 128;
+    least.height = 72;
+    least.bitrateBps = 200'000;
+    wider.video.push_back(least);
+    client_->addChannel(wider);
+    QVERIFY(test::waitFor([&] { return panel.mix().size() == 3; }, 8000));
+    QCOMPARE(panel.sharePercent("v0"), 50.0);
+    QCOMPARE(panel.sharePercent("v2"), 17.0);
+    QVERIFY(near(panel.estimate().meanBitrateBps, 0.50 * 2'128'000 + 0.33 * 1'128'000 + 0.17 * 328'000));
+  }
+
   void cleanupTestCase() {
     client_.reset();
     engine_.reset();

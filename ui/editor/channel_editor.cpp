@@ -36,11 +36,12 @@ Result<ChannelSpec> checked(const ChannelSpec& spec) {
   return control::parseChannel(control::channelToJson(spec), "channel");
 }
 
-// parseChannel prefixes cross-field messages with its "where" ("channel: channel 'x': ..."):
-// the editor's own field names are enough.
-QString displayMessage(std::string message) {
-  const std::string prefix = "channel: ";
-  if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
+// parseChannel prefixes cross-field messages with its "where" and the channel
+// ("channel: channel 'x': ..."): in the channel's own editor the field is enough
+// (and a channel id such as "ladder2" must not read as a field's name).
+QString displayMessage(std::string message, const std::string& channelId) {
+  for (const std::string& prefix : {std::string("channel: "), "channel '" + channelId + "': "})
+    if (message.rfind(prefix, 0) == 0) message.erase(0, prefix.size());
   return qs(message);
 }
 
@@ -355,7 +356,7 @@ void ChannelEditor::revalidate() {
   if (contribution_->isChecked() && s.inputs.empty())
     message = tr("inputs: add an input, or choose the built-in test source");
   else if (auto parsed = checked(s); !parsed)
-    message = displayMessage(parsed.message());
+    message = displayMessage(parsed.message(), s.id);
   validation_ = message;
   message_->setText(message);
   highlight(message);
