@@ -432,6 +432,8 @@ json describeConfig() {
       {"channels[].audio", audioSchema().describe()},
       {"channels[].packaging", packagingSchema().describe()},
       {"channels[].inputs[]", inputSchema().describe()},
+      {"channels[].failover", failoverSchema().describe()},
+      {"channels[].redundancy", redundancySchema().describe()},
       {"srt", srtSchema().describe()},
       {"rtmp", rtmpSchema().describe()},
   };

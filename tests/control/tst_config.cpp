@@ -232,6 +232,9 @@ class TstConfig : public QObject {
       }
     QVERIFY(found);
     QVERIFY(d.contains("channels[].alarms"));
+    // The console's editor takes every channel section's ranges from here.
+    QVERIFY(d.contains("channels[].failover"));
+    QVERIFY(d.contains("channels[].redundancy"));
   }
 };
 
