@@ -41,6 +41,7 @@ Console options:
   --operator NAME     who is at the desk (kept in every action's event; default: $USER)
   --language L        en | de (default: the operator's last choice)
   --open CHANNEL      open this channel's view at start
+  --edit CHANNEL      open the channel editor on this channel at start ("new": a new one)
   --help              this text
   --version           print the version
 )";
@@ -57,7 +58,7 @@ bool hasDisplay() {
 int main(int argc, char** argv) {
   vigil::app::EngineOptions options;
   std::vector<std::string> remotes;
-  std::string remoteToken, operatorName, language, openChannel;
+  std::string remoteToken, operatorName, language, openChannel, editChannel;
   if (const char* user = std::getenv("USER"); user && *user) operatorName = user;
   if (const char* t = std::getenv("VIGIL_REMOTE_TOKEN"); t && *t) remoteToken = t;
   for (int i = 1; i < argc; ++i) {
@@ -88,6 +89,8 @@ int main(int argc, char** argv) {
       if (!value(language)) return 2;
     } else if (a == "--open") {
       if (!value(openChannel)) return 2;
+    } else if (a == "--edit") {
+      if (!value(editChannel)) return 2;
     } else {
       switch (vigil::app::takeEngineOption(i, argc, argv, options, "vigil")) {
         case vigil::app::OptionResult::Taken:
@@ -169,6 +172,7 @@ int main(int argc, char** argv) {
     if (!openChannel.empty()) window.page(0)->showChannel(openChannel);
     window.resize(1600, 960);
     window.show();
+    if (!editChannel.empty()) window.openEditor(0, editChannel == "new" ? std::string() : editChannel);
     exitCode = QApplication::exec();
   }  // the window (and its engine clients) go before the engine stops
   if (engine) {

@@ -8,6 +8,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "cost/cost_panel.h"
 #include "engine_client.h"
 #include "operator_actions.h"
 #include "tally.h"
@@ -79,6 +80,8 @@ ChannelView::ChannelView(EngineClient* client, QWidget* parent) : QWidget(parent
   body->setStretchFactor(0, 3);
   body->setStretchFactor(1, 2);
   v->addWidget(body, 1);
+
+  addPanel(new CostPanel(client_, tabs_), tr("Cost and availability"));
 
   connect(client_, &EngineClient::snapshotUpdated, this, &ChannelView::refresh);
   connect(client_, &EngineClient::rehearsalFinished, this, &ChannelView::showRehearsal);

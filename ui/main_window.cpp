@@ -24,6 +24,7 @@
 #include "channel_grid.h"
 #include "channel_view.h"
 #include "control/remote_engine.h"
+#include "editor/channel_editor.h"
 #include "engine_client.h"
 
 namespace vigil::ui {
@@ -221,9 +222,18 @@ void MainWindow::attachRemote() {
       });
 }
 
+void MainWindow::openEditor(int index, const std::string& channelId) {
+  if (EnginePage* p = page(index)) openEditor(p->client(), channelId);
+}
+
 void MainWindow::openEditor(EngineClient* client, const std::string& channelId) {
-  Q_UNUSED(client);
-  Q_UNUSED(channelId);
+  auto* editor = new ChannelEditor(client, this);
+  editor->setAttribute(Qt::WA_DeleteOnClose);
+  if (channelId.empty())
+    editor->newChannel();
+  else
+    editor->editChannel(channelId);
+  editor->open();
 }
 
 void MainWindow::loadSettings() {

@@ -64,6 +64,8 @@ class MainWindow : public QMainWindow {
   // "en" or "de"; rebuilds every page in the new language.
   void setLanguage(const QString& language);
   const QString& language() const { return language_; }
+  // Opens the channel editor of an engine's page on a channel ("": a new one).
+  void openEditor(int page, const std::string& channelId);
 
  protected:
   void closeEvent(QCloseEvent* e) override;

@@ -6,6 +6,7 @@
 // rehearsal reports its measured impact; the language switch translates.
 #include <QApplication>
 #include <QLabel>
+#include <QPushButton>
 #include <QSettings>
 #include <QStandardPaths>
 #include <QTemporaryDir>
@@ -16,6 +17,7 @@
 #include "channel_grid.h"
 #include "channel_view.h"
 #include "control/remote_engine.h"
+#include "editor/channel_editor.h"
 #include "engine_client.h"
 #include "main_window.h"
 #include "operator_actions.h"
@@ -164,6 +166,26 @@ class TstConsole : public QObject {
     view->actions()->startChannel()->trigger();
     QVERIFY(test::waitFor([&] { return engine_->channel("sport")->state == control::ChannelStatus::State::Running; },
                           15000));
+  }
+
+  void theEditorOpensFromTheMenuAndFromTheView() {
+    auto* add = window_->findChild<QAction*>(QStringLiteral("actionNewChannel"));
+    QVERIFY(add);
+    add->trigger();
+    auto* editor = window_->findChild<ChannelEditor*>();
+    QVERIFY(editor && editor->isVisible());
+    QVERIFY(!editor->editing());
+    editor->close();
+    QVERIFY(test::waitFor([&] { return window_->findChild<ChannelEditor*>() == nullptr; }, 2000));  // deleted on close
+    EnginePage* page = window_->page(0);
+    page->showChannel("news");
+    auto* edit = page->view()->findChild<QPushButton*>(QStringLiteral("editChannel"));
+    QVERIFY(edit);
+    QTest::mouseClick(edit, Qt::LeftButton);
+    editor = window_->findChild<ChannelEditor*>();
+    QVERIFY(editor && editor->editing());
+    QVERIFY(test::waitFor([&] { return editor->spec().id == "news"; }, 5000));
+    editor->close();
   }
 
   // One console watches several engines: the same engine attached again
