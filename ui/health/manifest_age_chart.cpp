@@ -172,7 +172,8 @@ void ManifestAgeChart::refresh() {
   // Nothing to draw for, or the previous question still out: the next tick asks.
   if (channelId_.empty() || inFlight_ || !isVisible()) return;
   const int64_t now = nowUtcUs();
-  const bool needSpec = !thresholdsKnown_ || now - specFetchedUs_ > kSpecRefreshUs;
+  // The spec at first, then every half minute (an edited channel; one declared meanwhile).
+  const bool needSpec = specFetchedUs_ == 0 || now - specFetchedUs_ > kSpecRefreshUs;
   std::vector<std::string> renditions = renditions_;
   if (renditions.empty())
     if (const auto* c = client_->channel(channelId_))
