@@ -77,6 +77,7 @@ class TstInputsPanel : public QObject {
     const int samples = primary->samples();
     QVERIFY(test::waitFor([&] { return primary->samples() >= samples + 5; }, 5000));
     QCOMPARE(primary->chartPoints(), primary->samples());
+    QVERIFY(primary->findChild<QWidget*>("linkChart")->isVisibleTo(primary));  // SRT: RTT and loss
     QVERIFY(test::waitFor([&] { return primary->input().bitrateKbps > 10; }, 5000));
     QVERIFY(primary->input().rttMs >= 0);
     qInfo("primary: %s; %d chart samples", qPrintable(primary->formatText()), primary->samples());

@@ -104,6 +104,7 @@ InputCard::InputCard(const std::string& inputId, bool primary, QWidget* parent)
   bitrateView->setObjectName(QStringLiteral("bitrateChart"));
   attach(bitrateView->chart(), bitrate_, bitrateTime_, bitrateAxis_, seriesColor(0));
   auto* linkView = smallChart(this, tr("SRT: RTT (ms), lost packets/s"), linkTime_, rttAxis_);
+  linkChart_ = linkView;
   linkView->setObjectName(QStringLiteral("linkChart"));
   lostAxis_->setLabelFormat(QStringLiteral("%.1f"));
   lostAxis_->setTickCount(3);
@@ -147,6 +148,7 @@ void InputCard::setInput(const control::InputStatus& in, int64_t takenUtcUs) {
       QStringLiteral("color: %1")
           .arg(fit ? tallyColor(Tally::Primary).name() : severityColor(monitor::Severity::Critical).name()));
   connection_->setText(connectionText());
+  linkChart_->setVisible(in.type != "rtmp");
   black_->setOn(in.black);
   silence_->setOn(in.silent);
   freeze_->setOn(in.frozen);

@@ -72,6 +72,7 @@ class InputCard : public QFrame {
   QLabel* format_;
   QLabel* alignment_;
   QLabel* counters_;
+  QWidget* linkChart_ = nullptr;  // SRT only: RTMP has no RTT or loss to show
   QLineSeries* bitrate_;
   QLineSeries* rtt_;
   QLineSeries* lost_;
