@@ -163,6 +163,8 @@ json toJson(const InputStatus& in) {
           {"receive_rate_mbps", in.receiveRateMbps}};
 }
 
+json toJson(const PipelineRenditionStatus& r) { return {{"id", r.id}, {"keyframe_violations", r.keyframeViolations}}; }
+
 json toJson(const PipelineStatus& p) {
   return {{"index", p.index},
           {"state", p.state},
@@ -177,6 +179,7 @@ json toJson(const PipelineStatus& p) {
           {"frames_dropped", p.framesDropped},
           {"last_segment_ratio", p.lastSegmentRatio},
           {"keyframe_violations", p.keyframeViolations},
+          {"renditions", toJsonList(p.renditions)},
           {"quality_score", p.qualityScore}};
 }
 
@@ -319,6 +322,14 @@ Result<InputStatus> fromJson(const json& j) {
 }
 
 template <>
+Result<PipelineRenditionStatus> fromJson(const json& j) {
+  return readWith<PipelineRenditionStatus>(j, "rendition", [](const Reader& r, PipelineRenditionStatus& o) {
+    r("id", o.id);
+    r("keyframe_violations", o.keyframeViolations);
+  });
+}
+
+template <>
 Result<PipelineStatus> fromJson(const json& j) {
   return readWith<PipelineStatus>(j, "pipeline", [](const Reader& r, PipelineStatus& o) {
     r("index", o.index);
@@ -334,6 +345,7 @@ Result<PipelineStatus> fromJson(const json& j) {
     r("frames_dropped", o.framesDropped);
     r("last_segment_ratio", o.lastSegmentRatio);
     r("keyframe_violations", o.keyframeViolations);
+    r.list("renditions", o.renditions);
     r("quality_score", o.qualityScore);
   });
 }
@@ -474,6 +486,7 @@ Result<std::vector<T>> fromJsonList(const json& j) {
   template Result<std::vector<T>> fromJsonList<T>(const json&);
 VIGIL_API_JSON_LIST(RenditionStatus)
 VIGIL_API_JSON_LIST(InputStatus)
+VIGIL_API_JSON_LIST(PipelineRenditionStatus)
 VIGIL_API_JSON_LIST(PipelineStatus)
 VIGIL_API_JSON_LIST(ChannelStatus)
 VIGIL_API_JSON_LIST(RehearsalReport)

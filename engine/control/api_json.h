@@ -17,6 +17,7 @@ namespace vigil::control::api {
 
 nlohmann::json toJson(const RenditionStatus& r);
 nlohmann::json toJson(const InputStatus& in);
+nlohmann::json toJson(const PipelineRenditionStatus& r);
 nlohmann::json toJson(const PipelineStatus& p);
 nlohmann::json toJson(const ChannelStatus& c);
 nlohmann::json toJson(const RehearsalReport& r);

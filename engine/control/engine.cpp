@@ -330,6 +330,7 @@ void addPipelines(ChannelStatus& st, const ChannelRuntime& rt) {
     p.partsPublished = s.partsPublished;
     p.lastSegmentRatio = s.lastSegmentRatio;
     p.keyframeViolations = s.keyframeViolations;
+    for (const auto& r : s.renditions) p.renditions.push_back({r.id, r.keyframeViolations});
     p.qualityScore = s.qualityScore;
     p.state = stateName(s.state);
     if (i < workers.size()) {

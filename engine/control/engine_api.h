@@ -68,6 +68,12 @@ struct InputStatus {
   double receiveRateMbps = 0;
 };
 
+// One video rendition of a pipeline against the keyframe contract (contract 2).
+struct PipelineRenditionStatus {
+  std::string id;
+  uint64_t keyframeViolations = 0;  // its segments from this pipeline that did not start with an IDR at the boundary
+};
+
 // One of a channel's redundant pipelines (contract 6): its worker process as
 // the supervisor sees it, and its parts as the packager's selector sees them.
 struct PipelineStatus {
@@ -84,7 +90,8 @@ struct PipelineStatus {
   uint64_t framesDropped = 0;   // frames its worker could not take (down, or its queue full)
   double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, the steady peer's)
   uint64_t keyframeViolations = 0;
-  double qualityScore = 100;  // 0-100, its newest segment as the packager sees it
+  std::vector<PipelineRenditionStatus> renditions;  // keyframeViolations per video rendition, ladder order
+  double qualityScore = 100;                        // 0-100, its newest segment as the packager sees it
 };
 
 // What a failover rehearsal did to the output (issue: operators rehearse

@@ -50,20 +50,33 @@ std::vector<AgePoint> Heartbeat::series(const std::string& channelId, const std:
     const double age = static_cast<double>(s.ageUs) / 1e6;
     return AgePoint{s.utcUs, age, age, 1};
   };
-  // Full rate: the whole range lies in the memory window.
-  if (!ring.empty() && fromUtcUs >= ring.front().utcUs) {
+  // Full rate: the whole range lies in the memory window (reckoned from the
+  // newest sample). A young series (an engine up for less than the window)
+  // has no samples before its first: what a previous run left there is in
+  // SQLite as buckets, and comes first.
+  if (!ring.empty() && fromUtcUs >= ring.back().utcUs - options_.memoryUs) {
+    const int64_t first = ring.front().utcUs;
+    if (store_ && fromUtcUs < first && toUtcUs > fromUtcUs)
+      for (const auto& b : store_->manifestAgeHistory(channelId, renditionId, fromUtcUs, std::min(toUtcUs, first)))
+        if (b.startUs + options_.bucketUs <= first)  // a bucket reaching into the ring is the ring's samples
+          out.push_back({b.startUs, static_cast<double>(b.meanAgeUs) / 1e6, static_cast<double>(b.maxAgeUs) / 1e6,
+                         static_cast<int>(b.samples)});
     for (const Sample& s : ring)
       if (s.utcUs >= fromUtcUs && s.utcUs < toUtcUs) out.push_back(toPoint(s));
     return out;
   }
   // Buckets: the store's up to where memory takes over, then memory's own.
   const int64_t bucket = options_.bucketUs;
-  const int64_t memoryFrom =
-      ring.empty() ? toUtcUs : floorTo(ring.front().utcUs + bucket - 1, bucket);  // first whole bucket in memory
+  // The bucket the ring starts in comes from SQLite when it is there (the
+  // ring was trimmed inside it, or it has closed), else from memory (a young
+  // ring's first bucket, still open).
+  int64_t memoryFrom = ring.empty() ? toUtcUs : floorTo(ring.front().utcUs, bucket);
+  const int64_t storeTo = ring.empty() ? toUtcUs : floorTo(ring.front().utcUs + bucket - 1, bucket);
   if (store_)
-    for (const auto& b : store_->manifestAgeHistory(channelId, renditionId, fromUtcUs, std::min(toUtcUs, memoryFrom)))
+    for (const auto& b : store_->manifestAgeHistory(channelId, renditionId, fromUtcUs, std::min(toUtcUs, storeTo)))
       out.push_back({b.startUs, static_cast<double>(b.meanAgeUs) / 1e6, static_cast<double>(b.maxAgeUs) / 1e6,
                      static_cast<int>(b.samples)});
+  if (!out.empty() && out.back().utcUs == memoryFrom) memoryFrom += bucket;
   Bucket acc;
   auto emit = [&] {
     if (acc.n > 0)

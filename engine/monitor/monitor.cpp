@@ -145,7 +145,9 @@ void Monitor::sampleOnce(int64_t now) {
         for (const auto& [r, e] : known)
           if (r == rendition) end = std::max(end, e);
       }
-      const int64_t ageUs = now - end;
+      // A part goes out once its last frame is encoded, up to a frame before
+      // its end: fresh (age 0) in the series too, as in the channel status.
+      const int64_t ageUs = std::max<int64_t>(0, now - end);
       heartbeat_.record(id, rendition, now, ageUs, edge ? end : 0);
       c.renditions.push_back({rendition, ageUs});
     }

@@ -57,6 +57,7 @@ struct PipelineSelector::Impl {
     std::vector<bool> initMismatch;  // per rendition: its init differs: never published from
     uint64_t received = 0;
     uint64_t keyframeViolations = 0;
+    std::vector<uint64_t> renditionViolations;  // per rendition: the share of keyframeViolations
     uint64_t published = 0;
     int64_t restarts = 0;
     double lastRatio = 0;
@@ -99,6 +100,7 @@ struct PipelineSelector::Impl {
     for (auto& p : pipelines) {
       p.okSegments.assign(renditions.size(), 0);
       p.initMismatch.assign(renditions.size(), false);
+      p.renditionViolations.assign(renditions.size(), 0);
       p.scores.assign(renditions.size(), -1);
     }
     for (int i = 0; i < options.pipelines; ++i) inputs.push_back(std::make_unique<Input>(*this, i));
@@ -201,6 +203,7 @@ struct PipelineSelector::Impl {
     if (r.spec.video && part.partIndex == 0 && !first &&
         (!part.independent || part.startTime90k != timeline.segmentStart90k(part.segmentNumber))) {
       r.segmentViolation[p] = true;
+      ++pipelines[p].renditionViolations[ri];
       if (pipelines[p].keyframeViolations++ == 0)
         log::get("package")->error("[ch={} r={}] pipeline {}: segment {} does not start with an IDR at its boundary",
                                    channelId, r.spec.id, p, part.segmentNumber);
@@ -564,8 +567,22 @@ PipelineSelectorStatus PipelineSelector::status() const {
   s.gapParts = impl_->gapParts;
   for (int i = 0; i < impl_->options.pipelines; ++i) {
     const auto& p = impl_->pipelines[i];
-    s.pipelines.push_back({i, p.state, p.steady, impl_->onAir == i, p.received, p.published, p.restarts, p.lastRatio,
-                           p.keyframeViolations, i == impl_->options.lastResort, p.score});
+    SelectorPipelineStatus ps;
+    ps.index = i;
+    ps.state = p.state;
+    ps.steady = p.steady;
+    ps.onAir = impl_->onAir == i;
+    ps.partsReceived = p.received;
+    ps.partsPublished = p.published;
+    ps.restarts = p.restarts;
+    ps.lastSegmentRatio = p.lastRatio;
+    ps.keyframeViolations = p.keyframeViolations;
+    for (size_t ri = 0; ri < impl_->renditions.size(); ++ri)
+      if (impl_->renditions[ri].spec.video)
+        ps.renditions.push_back({impl_->renditions[ri].spec.id, p.renditionViolations[ri]});
+    ps.lastResort = i == impl_->options.lastResort;
+    ps.qualityScore = p.score;
+    s.pipelines.push_back(std::move(ps));
   }
   return s;
 }

@@ -69,6 +69,12 @@ struct PipelineSwitchEvent {
   int atPart = 0;
 };
 
+// One video rendition of a pipeline against contract 2.
+struct SelectorRenditionStatus {
+  std::string id;
+  uint64_t keyframeViolations = 0;
+};
+
 struct SelectorPipelineStatus {
   int index = 0;
   PipelineState state = PipelineState::Down;
@@ -80,7 +86,8 @@ struct SelectorPipelineStatus {
   double lastSegmentRatio = 0;  // newest complete segment: bytes / max(target, steady peer)
   // Contract 2: video parts 0 that did not start with an IDR at the segment boundary.
   uint64_t keyframeViolations = 0;
-  bool lastResort = false;  // the emergency slate, not a pipeline
+  std::vector<SelectorRenditionStatus> renditions;  // the same per video rendition, ladder order
+  bool lastResort = false;                          // the emergency slate, not a pipeline
   // 0-100: its newest complete segment as the packager sees it (bitrate
   // against max(target, the steady peer's), lateness behind the first copy of
   // each part, contract 2), the worst video rendition's. A pipeline scoring

@@ -94,6 +94,7 @@ PipelineStatus samplePipeline(int index) {
   p.framesDropped = 4;
   p.lastSegmentRatio = 1.75;
   p.keyframeViolations = 2;
+  p.renditions = {{"v0", 0}, {"v1", 2}};
   p.qualityScore = 61.5;
   return p;
 }
@@ -152,6 +153,9 @@ class TstApiJson : public QObject {
     QCOMPARE(b.pipelines[1].pid, int64_t(4243));
     QVERIFY(!b.pipelines[1].steady);
     QCOMPARE(b.pipelines[1].partsReceived, uint64_t(1) << 40);
+    QCOMPARE(b.pipelines[1].renditions.size(), size_t(2));
+    QCOMPARE(b.pipelines[1].renditions[1].id, std::string("v1"));
+    QCOMPARE(b.pipelines[1].renditions[1].keyframeViolations, uint64_t(2));
     QCOMPARE(b.pipelineSwitches, uint64_t(6));
     QVERIFY(b.emergencySlateOnAir && b.holdOnBackup);
     // Every field: what is written back is what was written.
@@ -253,6 +257,7 @@ class TstApiJson : public QObject {
     QVERIFY(p);
     QVERIFY(p->steady);
     QCOMPARE(p->qualityScore, 100.0);
+    QVERIFY(p->renditions.empty());  // an engine from before the per-rendition counts
   }
 
   void wrongTypesAreErrorsNamingTheKey() {
@@ -262,6 +267,10 @@ class TstApiJson : public QObject {
     auto nested = api::fromJson<ChannelStatus>(json{{"pipelines", {{{"pid", "many"}}}}});
     QVERIFY(!nested);
     QVERIFY2(nested.message().find("pid") != std::string::npos, nested.message().c_str());
+    auto perRendition =
+        api::fromJson<PipelineStatus>(json{{"renditions", {{{"id", "v0"}, {"keyframe_violations", "some"}}}}});
+    QVERIFY(!perRendition);
+    QVERIFY2(perRendition.message().find("keyframe_violations") != std::string::npos, perRendition.message().c_str());
     auto negative = api::fromJson<PipelineStatus>(json{{"parts_published", -3}});
     QVERIFY(!negative);
     auto state = api::fromJson<ChannelStatus>(json{{"state", "exploded"}});

@@ -81,6 +81,62 @@ class TstHeartbeat : public QObject {
     QCOMPARE((*s)->manifestAgeHistory("ch", "v0", kT0, end).size(), size_t{60});
   }
 
+  // An engine up for a minute, asked for the last 5: every sample it has
+  // (a chart of the short range draws them), after the buckets a previous
+  // run left in SQLite, without counting the current run twice.
+  void aYoungSeriesIsFullRateAfterAPreviousRun() {
+    auto s = store::Store::open((dir_.path() + "/young.db").toStdString());
+    QVERIFY(s);
+    {
+      Heartbeat before(s->get());  // two minutes, then the engine stops
+      for (int64_t t = kT0; t < kT0 + 120 * kS; t += 250'000) before.record("ch", "v0", t, 500'000, 0);
+      before.flush();
+    }
+    Heartbeat hb(s->get());  // back a minute later, for a minute (its closed buckets reach SQLite too)
+    const int64_t start = kT0 + 180 * kS, end = kT0 + 240 * kS;
+    for (int64_t t = start; t < end; t += 250'000) hb.record("ch", "v0", t, 1'000'000, 0);
+    (*s)->flush();
+
+    const auto recent = hb.series("ch", "v0", end - 300 * kS, end);
+    QCOMPARE(recent.size(), size_t{12 + 240});
+    for (size_t i = 0; i < 12; ++i) {
+      QCOMPARE(recent[i].utcUs, kT0 + static_cast<int64_t>(i) * 10 * kS);
+      QCOMPARE(recent[i].samples, 40);
+      QCOMPARE(recent[i].ageSeconds, 0.5);
+    }
+    QCOMPARE(recent[12].utcUs, start);
+    QCOMPARE(recent[12].samples, 1);
+    QCOMPARE(recent.back().utcUs, end - 250'000);
+    QCOMPARE(recent.back().ageSeconds, 1.0);
+    // Asked from inside the ring: its samples only.
+    QCOMPARE(hb.series("ch", "v0", start + 30 * kS, end).size(), size_t{120});
+  }
+
+  // An engine up for three seconds, inside its first bucket (still open, so
+  // not in SQLite yet), asked for the last hour: that bucket, from memory.
+  void aFirstOpenBucketIsAnswered() {
+    auto s = store::Store::open((dir_.path() + "/first.db").toStdString());
+    QVERIFY(s);
+    Heartbeat hb(s->get());
+    const int64_t start = kT0 + 4 * kS;
+    for (int64_t t = start; t < start + 3 * kS; t += 250'000) hb.record("ch", "v0", t, 750'000, 0);
+    (*s)->flush();
+    const auto hour = hb.series("ch", "v0", start + 3 * kS - 3600 * kS, start + 3 * kS);
+    QCOMPARE(hour.size(), size_t{1});
+    QCOMPARE(hour[0].utcUs, kT0);
+    QCOMPARE(hour[0].samples, 12);
+    QCOMPARE(hour[0].maxAgeSeconds, 0.75);
+    // Once it has closed, SQLite answers for it and memory does not count it again.
+    for (int64_t t = start + 3 * kS; t < kT0 + 15 * kS; t += 250'000) hb.record("ch", "v0", t, 750'000, 0);
+    (*s)->flush();
+    const auto later = hb.series("ch", "v0", kT0 + 15 * kS - 3600 * kS, kT0 + 15 * kS);
+    QCOMPARE(later.size(), size_t{2});
+    QCOMPARE(later[0].utcUs, kT0);
+    QCOMPARE(later[0].samples, 24);  // 4 s to 10 s at 4 Hz
+    QCOMPARE(later[1].utcUs, kT0 + 10 * kS);
+    QCOMPARE(later[1].samples, 20);
+  }
+
   // A round of the Monitor: ages measured on the playlists the probe serves,
   // alarms raised and cleared through the book, availability accounted, the
   // metrics rendered.

@@ -431,6 +431,32 @@ class TstPipelineSelector : public QObject {
     QVERIFY(qAbs(s.pipelines[0].lastSegmentRatio - 1.0) < 0.05);  // segment 0 at its target
   }
 
+  // Contract 2 per rendition: pipeline 1's v1 segments 2 and 3 start without
+  // an IDR (v0 and pipeline 0 keep it). The status names the rendition, so
+  // the console's keyframe matrix can point at the cell; audio is not judged.
+  void keyframeViolationsAreCountedPerRendition() {
+    Rig rig(options(10000));
+    for (int64_t n = 0; n < 40; ++n) {
+      rig.feed(0, n);
+      for (const auto& r : rig.renditions) {
+        CmafPart part = makePart(1, r, n, 1.0);
+        if (r.id == "v1" && (n == 20 || n == 30)) part.independent = false;
+        rig.selector->input(1)->onPart(std::move(part));
+      }
+    }
+    const auto st = rig.selector->status();
+    QCOMPARE(st.pipelines[0].keyframeViolations, uint64_t{0});
+    QCOMPARE(st.pipelines[1].keyframeViolations, uint64_t{2});
+    for (const auto& p : st.pipelines) {
+      QCOMPARE(int(p.renditions.size()), 2);  // video only, ladder order
+      QCOMPARE(p.renditions[0].id, std::string("v0"));
+      QCOMPARE(p.renditions[1].id, std::string("v1"));
+    }
+    QCOMPARE(st.pipelines[0].renditions[1].keyframeViolations, uint64_t{0});
+    QCOMPARE(st.pipelines[1].renditions[0].keyframeViolations, uint64_t{0});
+    QCOMPARE(st.pipelines[1].renditions[1].keyframeViolations, uint64_t{2});
+  }
+
   // Quality-aware selection: the preferred pipeline's segments come out at
   // twice the bitrate of the other's (its encoder misbehaves): its score
   // drops, the other one takes the air at the next segment boundary with the
