@@ -20,11 +20,11 @@
 #include <QVideoSink>
 #include <QVideoWidget>
 
+#include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
-#include <unistd.h>
 #include <fstream>
 #include <mutex>
 #include <string>
@@ -164,8 +164,8 @@ int main(int argc, char** argv) {
   std::atomic<long> frames{0};
   auto watchSinks = [&] {
     for (auto* w : window->findChildren<QVideoWidget*>())
-      QObject::connect(w->videoSink(), &QVideoSink::videoFrameChanged, w, [&frames] { ++frames; },
-                       Qt::UniqueConnection);
+      QObject::connect(
+          w->videoSink(), &QVideoSink::videoFrameChanged, w, [&frames] { ++frames; }, Qt::UniqueConnection);
   };
 
   auto phase = [&](const char* name, const std::vector<QProcess*>& helpers) {

@@ -10,6 +10,11 @@
 
 #include "cost/cost_panel.h"
 #include "engine_client.h"
+#include "health/alarms_panel.h"
+#include "health/event_log_panel.h"
+#include "health/inputs_panel.h"
+#include "health/manifest_age_chart.h"
+#include "health/pipelines_panel.h"
 #include "operator_actions.h"
 #include "tally.h"
 
@@ -81,6 +86,11 @@ ChannelView::ChannelView(EngineClient* client, QWidget* parent) : QWidget(parent
   body->setStretchFactor(1, 2);
   v->addWidget(body, 1);
 
+  addPanel(new ManifestAgeChart(client_, left_));
+  addPanel(new InputsPanel(client_, tabs_), tr("Inputs"));
+  addPanel(new PipelinesPanel(client_, tabs_), tr("Pipelines"));
+  alarmsTab_ = tabs_->indexOf(addPanel(new AlarmsPanel(client_, tabs_), tr("Alarms")));
+  addPanel(new EventLogPanel(client_, tabs_), tr("Events"));
   addPanel(new CostPanel(client_, tabs_), tr("Cost and availability"));
 
   connect(client_, &EngineClient::snapshotUpdated, this, &ChannelView::refresh);
@@ -118,6 +128,7 @@ void ChannelView::refresh() {
   const int active = activePipeline(*c);
   if (active >= 0) onAir += tr(" · pipeline %1").arg(active);
   onAir_->setText(onAir);
+  tabs_->setTabText(alarmsTab_, c->openAlarms > 0 ? tr("Alarms (%1)").arg(c->openAlarms) : tr("Alarms"));
   const double age = c->worstManifestAgeSeconds;
   age_->setText(age < 0 ? tr("manifest age —") : tr("manifest age %1 s").arg(age, 0, 'f', 2));
   age_->setStyleSheet(QStringLiteral("color:%1; font-weight:bold;").arg(ageColor(age, 3, 6).name()));

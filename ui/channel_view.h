@@ -51,6 +51,7 @@ class ChannelView : public QWidget {
   QLabel* rehearsal_;
   QSplitter* left_;   // what viewers get: confidence monitors over the manifest-age graph
   QTabWidget* tabs_;  // the health behind it
+  int alarmsTab_ = -1;
   std::vector<std::function<void(const std::string&)>> panelSetters_;
 
   // Adds a panel (a widget with setChannel(const std::string&)) on the left or as a tab.
