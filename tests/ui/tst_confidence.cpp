@@ -1,0 +1,301 @@
+// The confidence monitors over a real embedded engine (test source: a moving
+// pattern with a burned-in clock and a 1 kHz tone), following its origin as a
+// viewer does. Offscreen, a QVideoWidget grabs blank: the pictures are checked
+// at the monitors' video sinks.
+#include <QCryptographicHash>
+#include <QElapsedTimer>
+#include <QLabel>
+#include <QSignalSpy>
+#include <QTemporaryDir>
+#include <QVideoFrame>
+#include <QVideoSink>
+#include <QtTest>
+
+#include <sys/resource.h>
+
+#include <memory>
+
+#include "confidence/audio_meter.h"
+#include "confidence/confidence_monitor.h"
+#include "confidence/confidence_panel.h"
+#include "confidence/rendition_probe.h"
+#include "confidence/thumbnail_feed.h"
+#include "engine_client.h"
+#include "support/test_engine.h"
+
+using namespace vigil;
+using namespace vigil::ui;
+
+namespace {
+
+double processCpuSeconds() {
+  rusage u{};
+  getrusage(RUSAGE_SELF, &u);
+  return static_cast<double>(u.ru_utime.tv_sec + u.ru_stime.tv_sec) +
+         static_cast<double>(u.ru_utime.tv_usec + u.ru_stime.tv_usec) / 1e6;
+}
+
+// The sink's current picture as a hash of its pixels ("" : none).
+QByteArray frameHash(QVideoSink* sink) {
+  QVideoFrame frame = sink->videoFrame();
+  if (!frame.isValid() || !frame.map(QVideoFrame::ReadOnly)) return {};
+  QCryptographicHash hash(QCryptographicHash::Sha1);
+  for (int y = 0; y < frame.height(); ++y)
+    hash.addData(QByteArrayView(frame.bits(0) + static_cast<ptrdiff_t>(y) * frame.bytesPerLine(0), frame.width() * 4));
+  frame.unmap();
+  return hash.result();
+}
+
+// Distinct colours in an image (a picture, not a blank frame, has many).
+int distinctColours(const QImage& image) {
+  QSet<QRgb> colours;
+  for (int y = 0; y < image.height(); y += 4)
+    for (int x = 0; x < image.width(); x += 4) colours.insert(image.pixel(x, y));
+  return static_cast<int>(colours.size());
+}
+
+}  // namespace
+
+class TestConfidence : public QObject {
+  Q_OBJECT
+
+  QTemporaryDir dir_;
+  std::shared_ptr<control::Engine> engine_;
+  std::unique_ptr<EngineClient> client_;
+  std::string masterUrl_;
+
+ private slots:
+  void initTestCase() {
+    QVERIFY(dir_.isValid());
+    ChannelSpec ch;
+    ch.id = "conf";
+    ch.name = "Confidence";
+    ch.redundancy.mode = "single";
+    ch.video = demoLadder();  // 640x360, 480x270, 320x180
+    // for (auto& v : ch.video) v.preset = "ultrafast";  // leave the CPU to the probes under test
+    engine_ = test::startEngine(test::loopbackConfig(dir_, {ch}));
+    QVERIFY(engine_);
+    client_ = std::make_unique<EngineClient>(engine_, QStringLiteral("embedded"));
+    client_->start(200);
+    // Running, with parts published on every rendition.
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          const auto* c = client_->channel("conf");
+          if (!c || c->state != control::ChannelStatus::State::Running || c->renditions.size() != 4) return false;
+          for (const auto& r : c->renditions)
+            if (r.lastMsn < 0) return false;
+          return true;
+        }(),
+        20000);
+    masterUrl_ = client_->channel("conf")->hlsUrl;
+    QVERIFY(!masterUrl_.empty());
+  }
+
+  void cleanupTestCase() {
+    client_.reset();
+    engine_.reset();
+  }
+
+  // Live pictures reach every monitor's sink, they move, at >= 10 fps; the
+  // keyframe contract holds across the ladder; the bitrate is near target;
+  // the audio meter shows the tone.
+  void panelFollowsTheLadder() {
+    ConfidencePanel panel(client_.get());
+    panel.resize(1000, 600);
+    panel.setChannel("conf");
+    QTRY_COMPARE_WITH_TIMEOUT(panel.monitors().size(), size_t{3}, 10000);
+    QVERIFY(!panel.probesRunning());  // not shown yet: nothing decoded
+
+    const double idleCpu0 = processCpuSeconds();
+    QElapsedTimer idle;
+    idle.start();
+    QTest::qWait(2000);
+    const double idleCpuPerS = (processCpuSeconds() - idleCpu0) / (idle.elapsed() / 1000.0);
+
+    panel.show();
+    QVERIFY(panel.probesRunning());
+    QCOMPARE(panel.audioMeter()->renditionId(), QStringLiteral("a0"));
+    for (ConfidenceMonitor* m : panel.monitors())
+      QTRY_VERIFY2_WITH_TIMEOUT(m->framesPresented() >= 10,
+                                qPrintable(m->renditionId() + ": " + QString::fromStdString(m->stats().status)), 15000);
+
+    // The pictures change over time (moving pattern, burned-in clock).
+    ConfidenceMonitor* top = panel.monitors().front();
+    QCOMPARE(top->renditionId(), QStringLiteral("v0"));
+    const QByteArray before = frameHash(top->videoSink());
+    QVERIFY(!before.isEmpty());
+    QCOMPARE(top->videoSink()->videoFrame().size(), QSize(640, 360));
+    QTest::qWait(700);
+    const QByteArray after = frameHash(top->videoSink());
+    QVERIFY(!after.isEmpty());
+    QVERIFY(before != after);
+
+    // Frame rate at the sinks, and the process's CPU while the panel decodes.
+    std::vector<int> sinkFrames(panel.monitors().size(), 0);
+    std::vector<QMetaObject::Connection> counting;
+    for (size_t i = 0; i < panel.monitors().size(); ++i)
+      counting.push_back(connect(panel.monitors()[i]->videoSink(), &QVideoSink::videoFrameChanged, this,
+                                 [&sinkFrames, i] { ++sinkFrames[i]; }));
+    const double cpu0 = processCpuSeconds();
+    QElapsedTimer window;
+    window.start();
+    QTest::qWait(4000);
+    const double wallS = window.elapsed() / 1000.0;
+    const double activeCpuPerS = (processCpuSeconds() - cpu0) / wallS;
+    for (auto& c : counting) disconnect(c);
+    for (size_t i = 0; i < panel.monitors().size(); ++i) {
+      const ConfidenceMonitor* m = panel.monitors()[i];
+      const double fps = sinkFrames[i] / wallS;
+      qInfo("%s: %.1f fps at the sink, %.1f fps measured by the probe, %.0f / %lld kbps", qPrintable(m->renditionId()),
+            fps, m->stats().fps, m->stats().measuredBitrateBps / 1000,
+            static_cast<long long>(m->targetBitrateBps() / 1000));
+      QVERIFY2(fps >= 10, qPrintable(m->renditionId() + QStringLiteral(": %1 fps").arg(fps)));
+      QVERIFY(m->stats().fps >= 10);
+    }
+    qInfo("process CPU: %.2f s/s with the panel hidden, %.2f s/s with 3 monitors + audio (monitors: %.2f s/s)",
+          idleCpuPerS, activeCpuPerS, activeCpuPerS - idleCpuPerS);
+
+    // Keyframe contract: every segment start seen is an IDR at k * D, the same in every rendition.
+    QTRY_VERIFY_WITH_TIMEOUT(panel.allAligned(), 5000);
+    QTRY_VERIFY_WITH_TIMEOUT(
+        [&] {
+          for (const ConfidenceMonitor* m : panel.monitors())
+            if (m->stats().segmentsChecked < 2) return false;
+          return true;
+        }(),
+        8000);
+    for (const ConfidenceMonitor* m : panel.monitors()) {
+      const auto s = m->stats();
+      QVERIFY2(s.segmentsMisaligned == 0, s.alignmentDetail.c_str());
+      QCOMPARE(s.lastIdrPts90k, s.lastCheckedMsn * 180000);
+      QCOMPARE(m->alignment(), ConfidenceMonitor::Alignment::Aligned);
+    }
+    bool sharedSegment = false;
+    for (const auto& [msn, pts] : panel.monitors()[0]->idrHistory()) {
+      const auto& other = panel.monitors()[2]->idrHistory();
+      if (other.count(msn)) {
+        sharedSegment = true;
+        QCOMPARE(other.at(msn), pts);
+      }
+    }
+    QVERIFY(sharedSegment);
+
+    // Bitrate: whole segments, within a plausible band of the target; the
+    // label is coloured only outside 0.5x..1.1x.
+    for (const ConfidenceMonitor* m : panel.monitors()) {
+      QTRY_VERIFY_WITH_TIMEOUT(m->stats().measuredSegments >= 2, 8000);
+      const double measured = m->stats().measuredBitrateBps;
+      const double ratio = measured / static_cast<double>(m->targetBitrateBps());
+      QVERIFY2(ratio > 0.3 && ratio < 1.6, qPrintable(m->renditionId() + QStringLiteral(": %1x target").arg(ratio)));
+      const auto* label = m->findChild<QLabel*>(QStringLiteral("confidenceBitrate"));
+      QVERIFY(label);
+      // "<measured> / <target> kbps", coloured as that measurement says.
+      const QStringList parts = label->text().split(QLatin1Char(' '));
+      QVERIFY2(parts.size() == 4 && parts[2].toLongLong() == m->targetBitrateBps() / 1000, qPrintable(label->text()));
+      QCOMPARE(label->styleSheet().isEmpty(),
+               !ConfidenceMonitor::bitrateOutOfBand(parts[0].toDouble() * 1000, m->targetBitrateBps()));
+    }
+    QVERIFY(!ConfidenceMonitor::bitrateOutOfBand(850'000, 800'000));
+    QVERIFY(ConfidenceMonitor::bitrateOutOfBand(900'000, 800'000));
+    QVERIFY(ConfidenceMonitor::bitrateOutOfBand(390'000, 800'000));
+    QVERIFY(!ConfidenceMonitor::bitrateOutOfBand(-1, 800'000));  // nothing measured yet
+
+    // Audio: the 1 kHz tone (FFmpeg's sine: amplitude 1/8, -18 dBFS).
+    AudioMeter* audio = panel.audioMeter();
+    QTRY_VERIFY_WITH_TIMEOUT(audio->peakDbfs() > -60 && audio->momentaryLufs() > -60, 8000);
+    qInfo("audio: peak %.1f dBFS, momentary %.1f LUFS, short-term %.1f LUFS", audio->peakDbfs(), audio->momentaryLufs(),
+          audio->shortTermLufs());
+    QVERIFY(audio->peakDbfs() > -24 && audio->peakDbfs() < -12);
+    QVERIFY(audio->momentaryLufs() > -30 && audio->momentaryLufs() < -8);
+
+    // Hidden: nothing decodes, promptly.
+    QElapsedTimer stopping;
+    stopping.start();
+    panel.hide();
+    QVERIFY(!panel.probesRunning());
+    QVERIFY2(stopping.elapsed() < 1000, qPrintable(QString::number(stopping.elapsed())));
+    const uint64_t shown = top->stats().framesShown;
+    QTest::qWait(500);
+    QCOMPARE(top->stats().framesShown, shown);
+    panel.show();
+    QVERIFY(panel.probesRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(top->stats().framesShown > shown, 10000);
+
+    // Another channel (unknown here): the old probes stop, nothing is built.
+    panel.setChannel("nope");
+    QVERIFY(!panel.probesRunning());
+    QVERIFY(panel.monitors().empty());
+  }
+
+  void thumbnailArrives() {
+    ThumbnailFeed feed(client_.get());
+    QSignalSpy spy(&feed, &ThumbnailFeed::thumbnailReady);
+    feed.setChannels({"conf"});
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 1, 10000);
+    QCOMPARE(spy.at(0).at(0).toString(), QStringLiteral("conf"));
+    const QImage first = spy.at(0).at(1).value<QImage>();
+    QCOMPARE(feed.renditionOf("conf"), std::string("v2"));  // the lowest rung
+    QCOMPARE(first.size(), QSize(320, 180));
+    QVERIFY(distinctColours(first) > 50);
+    // About one a segment, not one a frame.
+    QElapsedTimer t;
+    t.start();
+    QTRY_VERIFY_WITH_TIMEOUT(spy.count() >= 2, 6000);
+    QTest::qWait(1000);
+    const double perSecond = spy.count() / ((t.elapsed() + 0.0) / 1000.0);
+    QVERIFY2(perSecond <= 1.5, qPrintable(QString::number(perSecond)));
+    QVERIFY(spy.last().at(1).value<QImage>() != first);  // the clock moved
+    feed.setChannels({});
+    QVERIFY(feed.renditionOf("conf").empty());
+  }
+
+  // A probe that cannot follow reports why, keeps retrying, and stops promptly.
+  void probeErrorsAreStatus() {
+    const std::string base = masterUrl_.substr(0, masterUrl_.find("/live/"));
+    struct Case {
+      std::string url, rendition, expect;
+    };
+    const std::vector<Case> cases = {
+        {masterUrl_, "v9", "404"},
+        {base + "/live/nochannel/master.m3u8", "v0", "404"},
+        {"http://127.0.0.1:1/live/conf/master.m3u8", "v0", "cannot reach"},
+        {"ftp://example/x", "v0", "http://"},
+    };
+    for (const Case& c : cases) {
+      confidence::ProbeConfig config;
+      config.masterUrl = c.url;
+      config.renditionId = c.rendition;
+      confidence::RenditionProbe probe(config);
+      probe.start();
+      QTRY_VERIFY_WITH_TIMEOUT(probe.stats().errors >= 1, 5000);
+      const auto s = probe.stats();
+      QCOMPARE(s.state, confidence::ProbeStats::State::Retrying);
+      QVERIFY2(s.lastError.find(c.expect) != std::string::npos, s.lastError.c_str());
+      QCOMPARE(s.framesDecoded, uint64_t{0});
+      QElapsedTimer stopping;
+      stopping.start();
+      probe.stop();
+      QVERIFY(stopping.elapsed() < 1000);
+      QCOMPARE(probe.stats().state, confidence::ProbeStats::State::Stopped);
+    }
+  }
+
+  // stop() while a part request is held by the origin returns at once.
+  void stopInterruptsAHeldRequest() {
+    confidence::ProbeConfig config;
+    config.masterUrl = masterUrl_;
+    config.renditionId = "a0";
+    confidence::RenditionProbe probe(config);
+    probe.start();
+    QTRY_VERIFY_WITH_TIMEOUT(probe.stats().partsReceived >= 3, 8000);
+    // Parts come every 200 ms: most of the time the probe waits in a held request.
+    QElapsedTimer stopping;
+    stopping.start();
+    probe.stop();
+    QVERIFY2(stopping.elapsed() < 300, qPrintable(QString::number(stopping.elapsed())));
+    QVERIFY(probe.stats().peakDbfs > -60);
+  }
+};
+
+QTEST_MAIN(TestConfidence)
+#include "tst_confidence.moc"
