@@ -13,6 +13,8 @@
 
 #include <sys/resource.h>
 
+#include <cmath>
+
 #include <memory>
 
 #include "confidence/audio_meter.h"
@@ -192,8 +194,11 @@ class TestConfidence : public QObject {
       // "<measured> / <target> kbps", coloured as that measurement says.
       const QStringList parts = label->text().split(QLatin1Char(' '));
       QVERIFY2(parts.size() == 4 && parts[2].toLongLong() == m->targetBitrateBps() / 1000, qPrintable(label->text()));
-      QCOMPARE(label->styleSheet().isEmpty(),
-               !ConfidenceMonitor::bitrateOutOfBand(parts[0].toDouble() * 1000, m->targetBitrateBps()));
+      const double shownKbps = parts[0].toDouble(), targetKbps = m->targetBitrateBps() / 1000.0;
+      const bool atAnEdge = std::abs(shownKbps - 1.1 * targetKbps) <= 1 || std::abs(shownKbps - 0.5 * targetKbps) <= 1;
+      if (!atAnEdge)  // the label shows whole kbps: at a band's edge, rounding decides
+        QCOMPARE(label->styleSheet().isEmpty(),
+                 !ConfidenceMonitor::bitrateOutOfBand(shownKbps * 1000, m->targetBitrateBps()));
     }
     QVERIFY(!ConfidenceMonitor::bitrateOutOfBand(850'000, 800'000));
     QVERIFY(ConfidenceMonitor::bitrateOutOfBand(900'000, 800'000));
@@ -214,12 +219,12 @@ class TestConfidence : public QObject {
     panel.hide();
     QVERIFY(!panel.probesRunning());
     QVERIFY2(stopping.elapsed() < 1000, qPrintable(QString::number(stopping.elapsed())));
-    const uint64_t shown = top->stats().framesShown;
+    const uint64_t presented = top->framesPresented();
     QTest::qWait(500);
-    QCOMPARE(top->stats().framesShown, shown);
+    QCOMPARE(top->framesPresented(), presented);
     panel.show();
     QVERIFY(panel.probesRunning());
-    QTRY_VERIFY_WITH_TIMEOUT(top->stats().framesShown > shown, 10000);
+    QTRY_VERIFY_WITH_TIMEOUT(top->framesPresented() > presented + 5, 10000);
 
     // Another channel (unknown here): the old probes stop, nothing is built.
     panel.setChannel("nope");
@@ -294,6 +299,28 @@ class TestConfidence : public QObject {
     probe.stop();
     QVERIFY2(stopping.elapsed() < 300, qPrintable(QString::number(stopping.elapsed())));
     QVERIFY(probe.stats().peakDbfs > -60);
+  }
+
+  // The channel goes away and comes back (a new timeline period): the probe
+  // reports the loss, retries with backoff and plays again by itself.
+  void followsAChannelRestart() {
+    confidence::ProbeConfig config;
+    config.masterUrl = masterUrl_;
+    config.renditionId = "v2";
+    confidence::RenditionProbe probe(config);
+    probe.start();
+    QTRY_VERIFY_WITH_TIMEOUT(probe.stats().framesShown >= 10, 10000);
+    QVERIFY(engine_->stopChannel("conf"));
+    QTRY_VERIFY_WITH_TIMEOUT(probe.stats().state == confidence::ProbeStats::State::Retrying, 10000);
+    const std::string why = probe.stats().status;
+    QVERIFY(!why.empty());
+    QVERIFY(engine_->startChannel("conf"));
+    const uint64_t before = probe.stats().framesShown;
+    QTRY_VERIFY_WITH_TIMEOUT(probe.stats().framesShown > before + 10, 20000);
+    const auto s = probe.stats();
+    QCOMPARE(s.state, confidence::ProbeStats::State::Playing);
+    QVERIFY(s.errors + s.resyncs >= 1);
+    qInfo("while the channel was stopped: %s", why.c_str());
   }
 };
 

@@ -199,7 +199,8 @@ struct RenditionProbe::Session {
     auto res = get(playlist.target, 5000);
     if (!res) return res.status();
     if (res->status == 404)
-      return Status::error("rendition '" + id + "' is not served (HTTP 404 for " + playlist.target + ")");
+      return Status::error("rendition '" + id + "' is not served (HTTP 404 for " + playlist.target +
+                           "): no such rendition, or the channel is not running");
     if (res->status != 200)
       return Status::error("playlist of '" + id + "': HTTP " + std::to_string(res->status) + " from " + http.peer());
     auto pl = parseMediaPlaylist(res->body);
