@@ -44,6 +44,9 @@ class LevelBar : public QWidget {
     fill(AudioMeter::kFloorDb, amberDb_, tallyColor(Tally::Primary));
     fill(amberDb_, redDb_, tallyColor(Tally::Backup));
     fill(redDb_, 0, tallyColor(Tally::Down));
+    // A tick every 10 dB.
+    p.setPen(QColor(0, 0, 0, 140));
+    for (int db = -10; db > AudioMeter::kFloorDb; db -= 10) p.drawLine(bar.left(), yOf(db), bar.left() + 5, yOf(db));
     if (markerDb_ > AudioMeter::kFloorDb) {
       p.setPen(QPen(Qt::white, 2));
       const int y = yOf(markerDb_);
@@ -78,12 +81,12 @@ AudioMeter::AudioMeter(QWidget* parent) : QWidget(parent) {
   title_->setFont(bold);
   layout->addWidget(title_);
   auto* bars = new QHBoxLayout;
-  peakBar_ = new LevelBar(tr("Peak"), -18, -3, this);
+  peakBar_ = new LevelBar(tr("Peak"), -9, -1, this);  // -1: EBU R128's ceiling
   peakBar_->setObjectName(QStringLiteral("audioPeakBar"));
   peakBar_->setToolTip(tr("Sample peak, dBFS"));
-  loudnessBar_ = new LevelBar(tr("LUFS"), -23, -14, this);
+  loudnessBar_ = new LevelBar(tr("LUFS"), -18, -10, this);  // target -23 LUFS
   loudnessBar_->setObjectName(QStringLiteral("audioLoudnessBar"));
-  loudnessBar_->setToolTip(tr("Momentary loudness (bar) and short-term loudness (line), LUFS"));
+  loudnessBar_->setToolTip(tr("Momentary loudness (bar) and short-term loudness (line), LUFS; EBU R128 target -23"));
   bars->addWidget(peakBar_);
   bars->addWidget(loudnessBar_);
   layout->addLayout(bars, 1);

@@ -162,7 +162,7 @@ void ConfidenceMonitor::refreshStats() {
   resolution_->setText(s.width > 0 ? tr("%1×%2").arg(s.width).arg(s.height) : tr("—"));
   fps_->setText(tr("%1 fps").arg(s.fps, 0, 'f', 1));
 
-  const QString target = targetBitrateBps_ > 0 ? tr("%1").arg(targetBitrateBps_ / 1000) : tr("?");
+  const QString target = targetBitrateBps_ > 0 ? QString::number(targetBitrateBps_ / 1000) : QStringLiteral("?");
   if (s.measuredBitrateBps >= 0) {
     bitrate_->setText(tr("%1 / %2 kbps").arg(s.measuredBitrateBps / 1000.0, 0, 'f', 0).arg(target));
     bitrate_->setStyleSheet(bitrateOutOfBand(s.measuredBitrateBps, targetBitrateBps_) ? chip(tallyColor(Tally::Backup))

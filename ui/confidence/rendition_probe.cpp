@@ -343,7 +343,12 @@ struct RenditionProbe::Session {
       return av::error("decoder parameters", err);
     decoder->pkt_timebase = stream->time_base;
     decoder->thread_count = 1;  // no frame-threading delay; a monitor's pictures are small
-    if (thumbnail) decoder->skip_frame = AVDISCARD_NONKEY;
+    if (thumbnail) {
+      // Keyframes only, each output at once (no reorder delay waiting for
+      // frames that are never decoded).
+      decoder->skip_frame = AVDISCARD_NONKEY;
+      decoder->flags |= AV_CODEC_FLAG_LOW_DELAY;
+    }
     if (const int err = avcodec_open2(decoder.get(), codec, nullptr); err < 0)
       return av::error(std::string("open ") + codec->name + " decoder", err);
     const bool video = par->codec_type == AVMEDIA_TYPE_VIDEO;
