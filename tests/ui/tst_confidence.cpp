@@ -16,13 +16,17 @@
 #include <cmath>
 
 #include <memory>
+#include <thread>
 
 #include "confidence/audio_meter.h"
 #include "confidence/confidence_monitor.h"
 #include "confidence/confidence_panel.h"
+#include "confidence/media_playlist.h"
 #include "confidence/rendition_probe.h"
 #include "confidence/thumbnail_feed.h"
+#include "control/http_client.h"
 #include "engine_client.h"
+#include "package/uri_layout.h"
 #include "support/test_engine.h"
 
 using namespace vigil;
@@ -297,8 +301,58 @@ class TestConfidence : public QObject {
     QElapsedTimer stopping;
     stopping.start();
     probe.stop();
-    QVERIFY2(stopping.elapsed() < 300, qPrintable(QString::number(stopping.elapsed())));
+    QVERIFY2(stopping.elapsed() < 500, qPrintable(QString::number(stopping.elapsed())));
     QVERIFY(probe.stats().peakDbfs > -60);
+  }
+
+  // A part request the origin holds (a part not yet published) ends at once
+  // when the client is interrupted from another thread.
+  void heldRequestIsInterruptible() {
+    auto master = control::HttpLocation::parse(masterUrl_);
+    QVERIFY(master);
+    control::HttpClient http(master->server, "the origin");
+    const std::string dir = master->target.substr(0, master->target.rfind('/') + 1) + "v2/";
+    auto heldTarget = [&]() -> std::string {
+      control::HttpRequest req;
+      req.target = dir + "playlist.m3u8";
+      auto res = http.exchange(req);
+      if (!res || res->status != 200) return {};
+      const auto pl = confidence::parseMediaPlaylist(res->body);
+      if (!pl || !pl->newestPart() || pl->partsPerSegment() != 10) return {};
+      // Eight parts after the next one: held for about 1.6 s.
+      int64_t position = pl->newestPart()->msn * 10 + pl->newestPart()->index + 9;
+      return dir + package::uri::part(position / 10, static_cast<int>(position % 10));
+    };
+    control::HttpRequest held;
+    held.timeout = std::chrono::milliseconds(8000);
+
+    // Not interrupted: the origin really holds it, then answers with the part.
+    held.target = heldTarget();
+    QVERIFY(!held.target.empty());
+    QElapsedTimer t;
+    t.start();
+    auto answered = http.exchange(held);
+    QVERIFY2(answered, answered.message().c_str());
+    QCOMPARE(answered->status, 200u);
+    QVERIFY2(t.elapsed() > 800, qPrintable(QString::number(t.elapsed())));
+
+    held.target = heldTarget();
+    std::thread interrupter([&] {
+      std::this_thread::sleep_for(std::chrono::milliseconds(150));
+      http.interrupt();
+    });
+    t.restart();
+    auto interrupted = http.exchange(held);
+    const qint64 tookMs = t.elapsed();
+    interrupter.join();
+    QVERIFY(!interrupted);
+    QVERIFY2(interrupted.message().find("interrupted") != std::string::npos, interrupted.message().c_str());
+    QVERIFY2(tookMs < 600, qPrintable(QString::number(tookMs)));
+    QVERIFY(!http.exchange(held));  // stays interrupted
+    http.resume();
+    held.target = dir + "playlist.m3u8";
+    auto again = http.exchange(held);
+    QVERIFY2(again && again->status == 200, again ? "" : again.message().c_str());
   }
 
   // The channel goes away and comes back (a new timeline period): the probe
