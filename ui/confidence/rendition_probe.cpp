@@ -6,6 +6,8 @@
 #include <deque>
 #include <optional>
 
+#include <pthread.h>
+
 extern "C" {
 #include <libavfilter/buffersink.h>
 #include <libavfilter/buffersrc.h>
@@ -373,6 +375,7 @@ struct RenditionProbe::Session {
   Status openLoudness() {
     graph.reset(avfilter_graph_alloc());
     if (!graph) return Status::error("out of memory");
+    graph->nb_threads = 1;  // one small filter: no thread pool
     char layout[128] = {};
     av_channel_layout_describe(&decoder->ch_layout, layout, sizeof layout);
     const std::string args = "time_base=1/" + std::to_string(decoder->sample_rate) +
@@ -614,6 +617,8 @@ bool RenditionProbe::sleepFor(int ms) {
 }
 
 void RenditionProbe::run() {
+  // "probe v0" in top -H and debuggers (15 characters at most).
+  pthread_setname_np(pthread_self(), ("probe " + config_.renditionId).substr(0, 15).c_str());
   if (!shared_->setupError.empty()) {
     shared_->update([&](ProbeStats& s) {
       s.state = ProbeStats::State::Retrying;
