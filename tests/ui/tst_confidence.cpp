@@ -389,14 +389,28 @@ class TestConfidence : public QObject {
     config.renditionId = "v2";
     confidence::RenditionProbe probe(config);
     probe.start();
+    ConfidencePanel panel(client_.get());
+    panel.setChannel("conf");
+    panel.show();
+    QTRY_COMPARE_WITH_TIMEOUT(panel.monitors().size(), size_t{3}, 10000);
     QTRY_VERIFY_WITH_TIMEOUT(probe.stats().framesShown >= 10, 10000);
     QVERIFY(engine_->stopChannel("conf"));
+    // The panel drops its monitors and says why.
+    QTRY_VERIFY_WITH_TIMEOUT(panel.monitors().empty(), 5000);
+    QVERIFY(!panel.probesRunning());
+    const auto* status = panel.findChild<QLabel*>(QStringLiteral("confidencePanelStatus"));
+    QVERIFY(status && status->isVisible());
+    QVERIFY2(status->text().contains(QStringLiteral("not running")), qPrintable(status->text()));
     QTRY_VERIFY_WITH_TIMEOUT(probe.stats().state == confidence::ProbeStats::State::Retrying, 10000);
     const std::string why = probe.stats().status;
     QVERIFY(!why.empty());
     QVERIFY(engine_->startChannel("conf"));
     const uint64_t before = probe.stats().framesShown;
     QTRY_VERIFY_WITH_TIMEOUT(probe.stats().framesShown > before + 10, 20000);
+    // And the panel follows the channel again.
+    QTRY_COMPARE_WITH_TIMEOUT(panel.monitors().size(), size_t{3}, 10000);
+    QVERIFY(panel.probesRunning());
+    QTRY_VERIFY_WITH_TIMEOUT(panel.monitors().front()->framesPresented() >= 10, 10000);
     const auto s = probe.stats();
     QCOMPARE(s.state, confidence::ProbeStats::State::Playing);
     QVERIFY(s.errors + s.resyncs >= 1);

@@ -17,7 +17,7 @@ ConfidencePanel::ConfidencePanel(EngineClient* client, QWidget* parent) : QWidge
   setObjectName(QStringLiteral("confidencePanel"));
   auto* outer = new QVBoxLayout(this);
   status_ = new QLabel(tr("No channel selected"), this);
-  status_->setObjectName(QStringLiteral("confidenceStatus"));
+  status_->setObjectName(QStringLiteral("confidencePanelStatus"));
   outer->addWidget(status_);
   auto* row = new QHBoxLayout;
   grid_ = new QGridLayout;
@@ -48,6 +48,7 @@ void ConfidencePanel::setChannel(const std::string& channelId) {
 
 void ConfidencePanel::requestSpec() {
   const std::string id = channelId_;
+  specPending_ = true;
   client_->call(
       this,
       [id](control::EngineApi& api) -> std::optional<ChannelSpec> {
@@ -56,7 +57,8 @@ void ConfidencePanel::requestSpec() {
         return std::nullopt;
       },
       [this, id](const std::optional<ChannelSpec>& spec) {
-        if (id != channelId_) return;  // the channel changed meanwhile
+        if (id != channelId_) return;  // the channel changed meanwhile (its own request is pending)
+        specPending_ = false;
         if (!spec) {
           status_->setText(tr("Channel %1 is not declared").arg(QString::fromStdString(id)));
           return;
@@ -67,21 +69,23 @@ void ConfidencePanel::requestSpec() {
 }
 
 void ConfidencePanel::onSnapshot() {
-  if (channelId_.empty()) return;
-  if (!spec_) return;
+  if (channelId_.empty() || specPending_) return;
   const control::ChannelStatus* ch = client_->channel(channelId_);
   const std::string url = ch && ch->state == control::ChannelStatus::State::Running ? ch->hlsUrl : std::string();
-  if (url != builtUrl_) rebuild();
+  if (url == builtUrl_) return;
+  // Running again (perhaps with an edited ladder): the spec is read afresh.
+  if (!url.empty())
+    requestSpec();
+  else
+    rebuild();
 }
 
+// On a fresh spec, or when the channel stops: the monitors follow what is
+// declared and served now.
 void ConfidencePanel::rebuild() {
   const control::ChannelStatus* ch = client_->channel(channelId_);
   const bool runningChannel = ch && ch->state == control::ChannelStatus::State::Running && !ch->hlsUrl.empty();
   const std::string url = runningChannel ? ch->hlsUrl : std::string();
-  if (url == builtUrl_ && (!monitors_.empty() || url.empty())) {
-    if (url.empty()) status_->setText(tr("Channel %1 is not running").arg(QString::fromStdString(channelId_)));
-    return;
-  }
   stopProbes();
   clearMonitors();
   builtUrl_ = url;

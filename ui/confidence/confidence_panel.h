@@ -55,7 +55,8 @@ class ConfidencePanel : public QWidget {
   EngineClient* client_;
   std::string channelId_;
   std::optional<ChannelSpec> spec_;
-  std::string builtUrl_;  // the master URL the monitors follow ("" : none built)
+  bool specPending_ = false;  // a channelSpecs() call for channelId_ is on its way
+  std::string builtUrl_;      // the master URL the monitors follow ("" : none built)
   QLabel* status_ = nullptr;
   QGridLayout* grid_ = nullptr;
   std::vector<ConfidenceMonitor*> monitors_;
