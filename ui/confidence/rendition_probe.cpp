@@ -9,17 +9,14 @@
 #include <pthread.h>
 
 extern "C" {
-#include <libavfilter/buffersink.h>
-#include <libavfilter/buffersrc.h>
-#include <libavutil/channel_layout.h>
 #include <libavutil/mem.h>
 #include <libswscale/swscale.h>
 }
 
+#include "confidence/audio_levels.h"
 #include "confidence/media_playlist.h"
 #include "control/http_client.h"
 #include "ingest/av_handles.h"
-#include "ingest/filter_util.h"
 #include "package/uri_layout.h"
 
 namespace vigil::ui::confidence {
@@ -33,14 +30,10 @@ constexpr int kBitrateWindowSegments = 3;
 constexpr int kBackoffStartMs = 250;
 constexpr int kBackoffMaxMs = 4000;
 constexpr int kMaxConsecutiveDecodeErrors = 10;
-constexpr int64_t kPeakWindow90k = 36'000;  // 0.4 s
-constexpr double kSilence = -1e9;
 
 struct SwsDeleter {
   void operator()(SwsContext* c) const { sws_freeContext(c); }
 };
-
-double dbfs(double linear) { return linear > 0 ? 20.0 * std::log10(linear) : kSilence; }
 
 // Does this H.264 access unit (length-prefixed NAL units, avcC) hold an IDR slice?
 std::optional<bool> holdsIdr(const AVCodecParameters* par, const AVPacket* pkt) {
@@ -94,7 +87,6 @@ struct RenditionProbe::Shared {
 struct Meters {
   std::deque<std::pair<int64_t, int64_t>> segmentBytes;  // (msn, bytes), newest last
   std::deque<Clock::time_point> shown;                   // pictures delivered, last two seconds
-  std::deque<std::pair<int64_t, double>> peaks;          // (pts90k, linear peak) of recent audio frames
   Clock::time_point lastPicture{};
 };
 
@@ -148,9 +140,7 @@ struct RenditionProbe::Session {
   av::CodecContextPtr decoder;
   AVStream* stream = nullptr;
   std::unique_ptr<SwsContext, SwsDeleter> sws;
-  av::FilterGraphPtr graph;
-  AVFilterContext* loudnessIn = nullptr;
-  AVFilterContext* loudnessOut = nullptr;
+  AudioLevelMeter audioLevels;
   int consecutiveDecodeErrors = 0;
   bool anchored = false;
   Clock::time_point anchorWall;
@@ -176,7 +166,10 @@ struct RenditionProbe::Session {
 
   Outcome run(const control::HttpLocation& playlist) {
     if (Status s = sync(playlist); !s) return fail(s.message());
-    if (Status s = openDemuxer(); !s) return fail(readFailure.empty() ? s.message() : readFailure);
+    if (Status s = openDemuxer(); !s) {
+      if (resync && !stopping()) return {End::Resync, readFailure, delivered};
+      return fail(readFailure.empty() ? s.message() : readFailure);
+    }
     if (Status s = openDecoder(); !s) return fail(s.message());
     auto pkt = av::allocPacket();
     auto frame = av::allocFrame();
@@ -356,7 +349,7 @@ struct RenditionProbe::Session {
     const bool video = par->codec_type == AVMEDIA_TYPE_VIDEO;
     const bool audio = par->codec_type == AVMEDIA_TYPE_AUDIO;
     if (audio)
-      if (Status s = openLoudness(); !s) return s;
+      if (Status s = audioLevels.open(decoder.get()); !s) return s;
     shared.update([&](ProbeStats& s) {
       s.isVideo = video;
       s.isAudio = audio;
@@ -368,30 +361,6 @@ struct RenditionProbe::Session {
       s.state = ProbeStats::State::Playing;
       s.status = "playing";
     });
-    return Status::ok();
-  }
-
-  // abuffer -> ebur128 (frame metadata: lavfi.r128.M / .S) -> abuffersink.
-  Status openLoudness() {
-    graph.reset(avfilter_graph_alloc());
-    if (!graph) return Status::error("out of memory");
-    graph->nb_threads = 1;  // one small filter: no thread pool
-    char layout[128] = {};
-    av_channel_layout_describe(&decoder->ch_layout, layout, sizeof layout);
-    const std::string args = "time_base=1/" + std::to_string(decoder->sample_rate) +
-                             ":sample_rate=" + std::to_string(decoder->sample_rate) +
-                             ":sample_fmt=" + av_get_sample_fmt_name(decoder->sample_fmt) + ":channel_layout=" + layout;
-    auto in = av::addFilter(graph.get(), "abuffer", "in", args);
-    if (!in) return in.status();
-    auto r128 = av::addFilter(graph.get(), "ebur128", "r128", "metadata=1");
-    if (!r128) return r128.status();
-    auto out = av::addFilter(graph.get(), "abuffersink", "out", "");
-    if (!out) return out.status();
-    if (Status s = av::link(*in, *r128); !s) return s;
-    if (Status s = av::link(*r128, *out); !s) return s;
-    if (const int err = avfilter_graph_config(graph.get(), nullptr); err < 0) return av::error("loudness graph", err);
-    loudnessIn = *in;
-    loudnessOut = *out;
     return Status::ok();
   }
 
@@ -521,45 +490,15 @@ struct RenditionProbe::Session {
     if (probe.onPicture_) probe.onPicture_(std::move(pic));
   }
 
-  void onAudioFrame(AVFrame* frame) {
+  void onAudioFrame(const AVFrame* frame) {
     const int64_t pts90k = av_rescale_q(frame->best_effort_timestamp, stream->time_base, k90k);
-    // Sample peak of this frame (the AAC decoder gives planar float).
-    float peak = 0;
-    const int channels = frame->ch_layout.nb_channels;
-    if (frame->format == AV_SAMPLE_FMT_FLTP) {
-      for (int c = 0; c < channels; ++c) {
-        const auto* s = reinterpret_cast<const float*>(frame->extended_data[c]);
-        for (int i = 0; i < frame->nb_samples; ++i) peak = std::max(peak, std::fabs(s[i]));
-      }
-    } else if (frame->format == AV_SAMPLE_FMT_FLT) {
-      const auto* s = reinterpret_cast<const float*>(frame->data[0]);
-      for (int i = 0; i < frame->nb_samples * channels; ++i) peak = std::max(peak, std::fabs(s[i]));
-    }
-    meters.peaks.emplace_back(pts90k, peak);
-    while (meters.peaks.size() > 1 &&
-           (pts90k - meters.peaks.front().first > kPeakWindow90k || pts90k < meters.peaks.front().first))
-      meters.peaks.pop_front();
-    double windowPeak = 0;
-    for (const auto& [t, p] : meters.peaks) windowPeak = std::max(windowPeak, static_cast<double>(p));
-
-    // Loudness: libavfilter's ebur128 (K-weighting, gating) annotates its output frames.
-    std::optional<double> momentary, shortTerm;
-    if (loudnessIn && av_buffersrc_add_frame_flags(loudnessIn, frame, AV_BUFFERSRC_FLAG_KEEP_REF) >= 0) {
-      auto out = av::allocFrame();
-      while (av_buffersink_get_frame(loudnessOut, out.get()) >= 0) {
-        if (const AVDictionaryEntry* m = av_dict_get(out->metadata, "lavfi.r128.M", nullptr, 0))
-          momentary = std::strtod(m->value, nullptr);
-        if (const AVDictionaryEntry* st = av_dict_get(out->metadata, "lavfi.r128.S", nullptr, 0))
-          shortTerm = std::strtod(st->value, nullptr);
-        av_frame_unref(out.get());
-      }
-    }
+    const AudioLevels levels = audioLevels.push(frame, pts90k);
     shared.update([&](ProbeStats& s) {
-      s.peakDbfs = dbfs(windowPeak);
-      if (momentary) s.momentaryLufs = std::isfinite(*momentary) ? *momentary : kSilence;
-      if (shortTerm) s.shortTermLufs = std::isfinite(*shortTerm) ? *shortTerm : kSilence;
+      s.peakDbfs = levels.peakDbfs;
+      if (levels.momentaryLufs) s.momentaryLufs = *levels.momentaryLufs;
+      if (levels.shortTermLufs) s.shortTermLufs = *levels.shortTermLufs;
       s.sampleRate = frame->sample_rate;
-      s.channels = channels;
+      s.channels = frame->ch_layout.nb_channels;
     });
   }
 };

@@ -22,6 +22,8 @@
 #include <string>
 #include <thread>
 
+#include "confidence/audio_levels.h"
+
 namespace vigil::ui::confidence {
 
 struct ProbeConfig {
@@ -79,12 +81,12 @@ struct ProbeStats {
   uint64_t segmentsChecked = 0;
   uint64_t segmentsMisaligned = 0;
   std::string alignmentDetail;  // why the last misaligned segment was
-  // Audio (dBFS / LUFS; -inf before the first measurement).
+  // Audio (dBFS / LUFS; kSilenceDb before the first measurement).
   int sampleRate = 0;
   int channels = 0;
-  double peakDbfs = -1e9;       // sample peak over the last ~0.4 s
-  double momentaryLufs = -1e9;  // EBU R128 momentary (400 ms), libavfilter's ebur128
-  double shortTermLufs = -1e9;  // short-term (3 s)
+  double peakDbfs = kSilenceDb;       // sample peak over the last ~0.4 s
+  double momentaryLufs = kSilenceDb;  // EBU R128 momentary (400 ms), libavfilter's ebur128
+  double shortTermLufs = kSilenceDb;  // short-term (3 s)
 };
 
 const char* toString(ProbeStats::State state);
