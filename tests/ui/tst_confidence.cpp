@@ -9,6 +9,7 @@
 #include <QLabel>
 #include <QSignalSpy>
 #include <QTemporaryDir>
+#include <QThread>
 #include <QVideoFrame>
 #include <QVideoSink>
 #include <QtTest>
@@ -186,6 +187,18 @@ class TestConfidence : public QObject {
         "%.3f s/s",
         idleCpuPerS, activeCpuPerS, probeCpuPerS);
     QVERIFY(probeCpuPerS > 0);  // they decode (and the measure works)
+
+    // A stalled GUI queues nothing: the probe goes on decoding, and the sink
+    // then gets only the newest picture.
+    {
+      const uint64_t presented = top->framesPresented();
+      const uint64_t shown = top->stats().framesShown;
+      QThread::msleep(1000);
+      QCoreApplication::processEvents();
+      QVERIFY(top->stats().framesShown >= shown + 15);
+      QVERIFY2(top->framesPresented() - presented <= 2,
+               qPrintable(QString::number(top->framesPresented() - presented)));
+    }
 
     // Keyframe contract: every segment start seen is an IDR at k * D, the same in every rendition.
     QTRY_VERIFY_WITH_TIMEOUT(panel.allAligned(), 5000);
