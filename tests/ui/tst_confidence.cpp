@@ -300,14 +300,17 @@ class TestConfidence : public QObject {
   // A probe that cannot follow reports why, keeps retrying, and stops promptly.
   void probeErrorsAreStatus() {
     const std::string base = masterUrl_.substr(0, masterUrl_.find("/live/"));
+    using State = confidence::ProbeStats::State;
     struct Case {
       std::string url, rendition, expect;
+      State state;  // retried, or failed for good (a malformed URL or id)
     };
     const std::vector<Case> cases = {
-        {masterUrl_, "v9", "404"},
-        {base + "/live/nochannel/master.m3u8", "v0", "404"},
-        {"http://127.0.0.1:1/live/conf/master.m3u8", "v0", "cannot reach"},
-        {"ftp://example/x", "v0", "http://"},
+        {masterUrl_, "v9", "404", State::Retrying},
+        {base + "/live/nochannel/master.m3u8", "v0", "404", State::Retrying},
+        {"http://127.0.0.1:1/live/conf/master.m3u8", "v0", "cannot reach", State::Retrying},
+        {"ftp://example/x", "v0", "http://", State::Failed},
+        {masterUrl_, "../v0", "not a rendition id", State::Failed},
     };
     for (const Case& c : cases) {
       confidence::ProbeConfig config;
@@ -317,14 +320,14 @@ class TestConfidence : public QObject {
       probe.start();
       QTRY_VERIFY_WITH_TIMEOUT(probe.stats().errors >= 1, 5000);
       const auto s = probe.stats();
-      QCOMPARE(s.state, confidence::ProbeStats::State::Retrying);
+      QCOMPARE(s.state, c.state);
       QVERIFY2(s.lastError.find(c.expect) != std::string::npos, s.lastError.c_str());
       QCOMPARE(s.framesDecoded, uint64_t{0});
       QElapsedTimer stopping;
       stopping.start();
       probe.stop();
       QVERIFY(stopping.elapsed() < 1000);
-      QCOMPARE(probe.stats().state, confidence::ProbeStats::State::Stopped);
+      QCOMPARE(probe.stats().state, c.state == State::Failed ? State::Failed : State::Stopped);
     }
   }
 

@@ -151,6 +151,8 @@ void AudioMeter::refresh() {
     status = tr("Stopped");
   else if (s.state == confidence::ProbeStats::State::Retrying)
     status = tr("Retrying: %1").arg(QString::fromStdString(s.status));
+  else if (s.state == confidence::ProbeStats::State::Failed)
+    status = tr("Cannot follow: %1").arg(QString::fromStdString(s.status));
   else if (s.state == confidence::ProbeStats::State::Connecting)
     status = tr("Connecting…");
   status_->setText(status);

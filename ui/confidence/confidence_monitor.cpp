@@ -207,6 +207,9 @@ void ConfidenceMonitor::refreshStats() {
     case confidence::ProbeStats::State::Retrying:
       status = tr("Retrying: %1").arg(QString::fromStdString(s.status));
       break;
+    case confidence::ProbeStats::State::Failed:
+      status = tr("Cannot follow: %1").arg(QString::fromStdString(s.status));
+      break;
   }
   status_->setText(status);
   status_->setVisible(!status.isEmpty());

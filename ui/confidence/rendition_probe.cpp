@@ -64,6 +64,8 @@ const char* toString(ProbeStats::State state) {
       return "playing";
     case ProbeStats::State::Retrying:
       return "retrying";
+    case ProbeStats::State::Failed:
+      return "failed";
     case ProbeStats::State::Stopped:
       return "stopped";
   }
@@ -539,6 +541,7 @@ void RenditionProbe::stop() {
   }
   thread_.join();
   shared_->update([](ProbeStats& s) {
+    if (s.state == ProbeStats::State::Failed) return;  // keeps saying why
     s.state = ProbeStats::State::Stopped;
     s.status = "stopped";
     s.fps = 0;
@@ -560,7 +563,7 @@ void RenditionProbe::run() {
   pthread_setname_np(pthread_self(), ("probe " + config_.renditionId).substr(0, 15).c_str());
   if (!shared_->setupError.empty()) {
     shared_->update([&](ProbeStats& s) {
-      s.state = ProbeStats::State::Retrying;
+      s.state = ProbeStats::State::Failed;
       s.status = s.lastError = shared_->setupError;
       ++s.errors;
     });

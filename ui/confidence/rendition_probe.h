@@ -52,7 +52,8 @@ struct Picture {
 };
 
 struct ProbeStats {
-  enum class State { Idle, Connecting, Playing, Retrying, Stopped } state = State::Idle;
+  // Failed: the configuration cannot work (a malformed URL or id); never retried.
+  enum class State { Idle, Connecting, Playing, Retrying, Failed, Stopped } state = State::Idle;
   std::string status;     // one line for the operator: what the probe is doing or why it is not
   std::string lastError;  // the most recent error ("" while none since the last good part)
   bool isVideo = false;
