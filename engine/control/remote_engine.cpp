@@ -5,23 +5,17 @@
 #include <optional>
 #include <utility>
 
-#include <boost/asio/connect.hpp>
-#include <boost/asio/io_context.hpp>
-#include <boost/asio/ip/tcp.hpp>
-#include <boost/beast/core.hpp>
-#include <boost/beast/http.hpp>
+#include <boost/beast/http/verb.hpp>
 #include <nlohmann/json.hpp>
 
 #include "control/api_json.h"
 #include "control/config.h"
+#include "control/http_client.h"
 
 namespace vigil::control {
 namespace {
 
-namespace asio = boost::asio;
-namespace beast = boost::beast;
 namespace http = boost::beast::http;
-using tcp = asio::ip::tcp;
 using nlohmann::json;
 using std::chrono::milliseconds;
 
@@ -56,152 +50,60 @@ struct RemoteEngine::Impl {
   };
 
   std::string baseUrl;
-  std::string host;  // as sent in Host
-  std::string address;
-  std::string port = "80";
-  std::string prefix;  // a path before /api/v1, without the trailing '/'
   std::string token;
   std::string operatorName;
   std::string version;
   std::string publicBaseUrl;
+  std::unique_ptr<HttpClient> client;  // serialises its exchanges itself
 
-  mutable std::mutex mutex;  // guards everything below: one call at a time on the connection
-  mutable asio::io_context ioc;
-  mutable std::optional<beast::tcp_stream> stream;  // open while kept alive
-  mutable beast::flat_buffer buffer;
+  mutable std::mutex mutex;  // guards lastError
   mutable std::string lastError;
 
   Status parseBaseUrl(const std::string& url) {
-    constexpr std::string_view kScheme = "http://";
-    if (url.starts_with("https://"))
-      return Status::error("control API at " + url +
-                           ": https is not supported (reach the engine over http, e.g. "
-                           "through an SSH tunnel or a TLS-terminating proxy on its host)");
-    if (!url.starts_with(kScheme)) return Status::error("control API URL must start with http://, got '" + url + "'");
-    std::string rest = url.substr(kScheme.size());
-    if (const auto slash = rest.find('/'); slash != std::string::npos) {
-      prefix = rest.substr(slash);
-      rest = rest.substr(0, slash);
-      while (!prefix.empty() && prefix.back() == '/') prefix.pop_back();
-    }
-    if (rest.empty()) return Status::error("control API URL '" + url + "' names no host");
-    host = rest;
-    if (rest.front() == '[') {
-      const auto close = rest.find(']');
-      if (close == std::string::npos) return Status::error("control API URL '" + url + "': unclosed '['");
-      address = rest.substr(1, close - 1);
-      if (close + 1 < rest.size()) {
-        if (rest[close + 1] != ':') return Status::error("control API URL '" + url + "': bad port");
-        port = rest.substr(close + 2);
-      }
-    } else if (const auto colon = rest.rfind(':'); colon != std::string::npos) {
-      address = rest.substr(0, colon);
-      port = rest.substr(colon + 1);
-    } else {
-      address = rest;
-    }
-    if (port.empty() || port.size() > 5 || port.find_first_not_of("0123456789") != std::string::npos)
-      return Status::error("control API URL '" + url + "': bad port '" + port + "'");
-    baseUrl = "http://" + host + prefix;
+    auto parsed = HttpUrl::parse(url, "control API URL");
+    if (!parsed) return parsed.status();
+    baseUrl = parsed->base();
+    client = std::make_unique<HttpClient>(std::move(*parsed), "the engine at " + baseUrl);
     return Status::ok();
   }
 
-  // Runs the pending operations to their end (each bounded by the stream's
-  // timeout, or by the resolver's cancellation).
-  void runIo() const {
-    ioc.restart();
-    ioc.run();
-  }
-
-  Status open(milliseconds timeout) const {
-    boost::system::error_code ec;
-    tcp::resolver resolver(ioc);
-    tcp::resolver::results_type endpoints;
-    resolver.async_resolve(address, port, [&](boost::system::error_code e, tcp::resolver::results_type r) {
-      ec = e;
-      endpoints = std::move(r);
-    });
-    ioc.restart();
-    if (ioc.run_for(timeout) == 0 || !ioc.stopped()) {
-      resolver.cancel();
-      runIo();
-    }
-    if (ec) return Status::error("cannot resolve " + address + ": " + ec.message());
-    stream.emplace(ioc);
-    stream->expires_after(timeout);
-    stream->async_connect(endpoints, [&](boost::system::error_code e, const tcp::endpoint&) { ec = e; });
-    runIo();
-    if (ec) {
-      stream.reset();
-      return Status::error("cannot reach the engine at " + baseUrl + ": " + ec.message());
-    }
-    stream->socket().set_option(tcp::no_delay(true), ec);
-    buffer.clear();
-    return Status::ok();
-  }
-
-  // One request and its answer. A kept-alive connection the engine has
-  // closed meanwhile is opened again once.
+  // One request and its answer (HttpClient: keep-alive, reopened once when
+  // the engine closed it meanwhile, bounded by the timeout).
   Result<Answer> exchange(http::verb verb, const std::string& target, const json* body, const std::string& actor,
                           milliseconds timeout) const {
-    http::request<http::string_body> req{verb, prefix + target, 11};
-    req.set(http::field::host, host);
-    req.set(http::field::user_agent, "vigil-remote");
-    req.set(http::field::accept, "application/json");
-    if (!token.empty()) req.set(http::field::authorization, "Bearer " + token);
-    if (!actor.empty()) req.set("X-Vigil-Operator", actor);
+    HttpRequest req;
+    req.method = verb == http::verb::post  ? HttpRequest::Method::Post
+                 : verb == http::verb::put ? HttpRequest::Method::Put
+                                           : HttpRequest::Method::Get;
+    req.target = target;
+    req.timeout = timeout;
+    req.maxResponseBytes = kMaxResponseBytes;
+    req.headers = {{"User-Agent", "vigil-remote"}, {"Accept", "application/json"}};
+    if (!token.empty()) req.headers.emplace_back("Authorization", "Bearer " + token);
+    if (!actor.empty()) req.headers.emplace_back("X-Vigil-Operator", actor);
     if (body) {
-      req.set(http::field::content_type, "application/json");
-      req.body() = body->dump(-1, ' ', false, json::error_handler_t::replace);
+      req.contentType = "application/json";
+      req.body = body->dump(-1, ' ', false, json::error_handler_t::replace);
     }
-    req.keep_alive(true);
-    req.prepare_payload();
-
-    for (int attempt = 0;; ++attempt) {
-      const bool reused = stream.has_value();
-      if (!reused)
-        if (auto s = open(std::min(timeout, kTimeout)); !s) return s;
-      boost::system::error_code ec;
-      stream->expires_after(timeout);
-      http::async_write(*stream, req, [&](boost::system::error_code e, std::size_t) { ec = e; });
-      runIo();
-      http::response_parser<http::string_body> parser;
-      parser.body_limit(kMaxResponseBytes);
-      if (!ec) {
-        http::async_read(*stream, buffer, parser, [&](boost::system::error_code e, std::size_t) { ec = e; });
-        runIo();
-      }
-      if (ec) {
-        stream.reset();
-        buffer.clear();
-        const bool closedMeanwhile = ec == http::error::end_of_stream || ec == asio::error::eof ||
-                                     ec == asio::error::connection_reset || ec == asio::error::broken_pipe;
-        if (reused && attempt == 0 && closedMeanwhile) continue;
-        if (ec == beast::error::timeout)
-          return Status::error("the engine at " + baseUrl + " did not answer within " +
-                               std::to_string(timeout.count()) + " ms");
-        return Status::error("lost the engine at " + baseUrl + ": " + ec.message());
-      }
-      const auto& res = parser.get();
-      if (!res.keep_alive()) stream.reset();
-      Answer answer;
-      answer.status = res.result_int();
-      answer.body = json::parse(res.body(), nullptr, false);
-      if (answer.body.is_discarded()) {
-        if (answer.status / 100 == 2)
-          return Status::error("the engine at " + baseUrl + " answered " + std::to_string(answer.status) +
-                               " with a body that is not JSON");
-        answer.body = json::object();
-      }
-      return answer;
+    auto res = client->exchange(req);
+    if (!res) return res.status();
+    Answer answer;
+    answer.status = res->status;
+    answer.body = json::parse(res->body, nullptr, false);
+    if (answer.body.is_discarded()) {
+      if (answer.status / 100 == 2)
+        return Status::error("the engine at " + baseUrl + " answered " + std::to_string(answer.status) +
+                             " with a body that is not JSON");
+      answer.body = json::object();
     }
+    return answer;
   }
 
   // An answer other than 2xx as an error with the server's message.
   Result<json> call(http::verb verb, const std::string& target, const json* body = nullptr,
                     const std::string& actor = {}, milliseconds timeout = kTimeout) const {
-    std::lock_guard lock(mutex);
     auto answer = exchange(verb, target, body, actor, timeout);
+    std::lock_guard lock(mutex);
     if (!answer) {
       lastError = answer.message();
       return answer.status();
