@@ -15,9 +15,22 @@
     </message>
 </context>
 <context>
+    <name>Health</name>
+    <message>
+        <location filename="../ui/health/health_style.cpp" line="54"/>
+        <source>critical</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/health_style.cpp" line="55"/>
+        <source>warning</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>QObject</name>
     <message>
-        <location filename="../app/vigil.cpp" line="159"/>
+        <location filename="../app/vigil.cpp" line="162"/>
         <source>Embedded engine</source>
         <translation>Eingebettete Engine</translation>
     </message>
@@ -83,6 +96,432 @@
         <location filename="../ui/tally.cpp" line="66"/>
         <source>, held on backup</source>
         <translation>, auf Backup gehalten</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::AlarmsPanel</name>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="58"/>
+        <source>Acknowledge</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="61"/>
+        <source>Alarms raised, last 2 hours (10 min, UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="62"/>
+        <source>Alarms raised, last 24 hours (hourly, UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <source>Severity</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <source>Subject</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <source>Raised (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <source>Acknowledged</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="156"/>
+        <source>engine: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="159"/>
+        <source>%1 at %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="196"/>
+        <source>Acknowledging alarm %1 as %2…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="203"/>
+        <source>Alarm %1 acknowledged by %2.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="204"/>
+        <source>Alarm %1 not acknowledged: %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/alarms_panel.cpp" line="233"/>
+        <source>Only the newest %1 alarms are counted.</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::AudioMeter</name>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="84"/>
+        <source>Peak</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="86"/>
+        <source>Sample peak, dBFS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="87"/>
+        <source>LUFS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="89"/>
+        <source>Momentary loudness (bar) and short-term loudness (line), LUFS; EBU R128 target -23</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="144"/>
+        <source>Audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="144"/>
+        <source>Audio %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="148"/>
+        <source>Peak %1 dBFS
+M %2 / S %3 LUFS</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="151"/>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="153"/>
+        <source>Retrying: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="155"/>
+        <source>Cannot follow: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/audio_meter.cpp" line="157"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::AvailabilityView</name>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="34"/>
+        <source>Today</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="35"/>
+        <source>This month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="36"/>
+        <source>Objective</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="37"/>
+        <source>Error budget (month)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="38"/>
+        <source>Topology should reach</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="39"/>
+        <source>Topology</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="51"/>
+        <source>%1 h %2 min %3 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="52"/>
+        <source>%1 min %2 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="53"/>
+        <source>%1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="57"/>
+        <source>healthy %1 · degraded %2 · outage %3</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="62"/>
+        <location filename="../ui/cost/availability_view.cpp" line="63"/>
+        <source>%1 (%2): %3 achieved</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="65"/>
+        <source>%1 per month</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/availability_view.cpp" line="67"/>
+        <source>%1 left of %2 (%3 used)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::ChannelEditor</name>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="52"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="56"/>
+        <source>Channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="57"/>
+        <source>Inputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="58"/>
+        <source>Ladder and audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="59"/>
+        <source>Packaging</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="75"/>
+        <source>Save and start</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="102"/>
+        <source>e.g. news1 (letters, digits, - and _)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="106"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="209"/>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="107"/>
+        <source>Name</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="112"/>
+        <source>Built-in test source (pattern, clock and tone)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="114"/>
+        <source>Contribution inputs (SRT or RTMP, see Inputs)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="120"/>
+        <source>Source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="128"/>
+        <source>at</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="130"/>
+        <source>fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="132"/>
+        <source>Source picture (the pattern&apos;s, or what the inputs carry)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="139"/>
+        <source>Redundancy</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="141"/>
+        <source>Restart the channel to apply (it leaves the air while it restarts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="163"/>
+        <source>Failover</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="169"/>
+        <source>Loss of signal after (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="170"/>
+        <source>Black picture after (ms, 0: never)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="171"/>
+        <source>Silence after (ms, 0: never)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="172"/>
+        <source>Frozen picture after (ms, 0: never)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="174"/>
+        <source>Return to the primary by itself</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="179"/>
+        <source>Primary fit for (ms) before the return</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="193"/>
+        <source>Audio (AAC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="210"/>
+        <source>Bitrate (kbps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="211"/>
+        <source>Channels</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="212"/>
+        <source>Language</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="213"/>
+        <source>Name shown by players</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="225"/>
+        <source>Segment duration (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="226"/>
+        <source>Part duration (ms, divides the segment)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="228"/>
+        <source>Part hold back (ms, at least 3 parts)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="230"/>
+        <source>Live window (segments)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="232"/>
+        <source>DVR window (segments)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="244"/>
+        <source>New channel</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="252"/>
+        <source>Edit channel %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="253"/>
+        <source>Loading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="266"/>
+        <source>The engine has no channel %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="357"/>
+        <source>inputs: add an input, or choose the built-in test source</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="391"/>
+        <source>Not saved: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="404"/>
+        <source>Stopping %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="417"/>
+        <source>Saving %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="432"/>
+        <source>Saved: %1 is starting with these settings.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="437"/>
+        <source>The engine did not save %1: %2</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -172,74 +611,315 @@
 <context>
     <name>vigil::ui::ChannelView</name>
     <message>
-        <location filename="../ui/channel_view.cpp" line="37"/>
+        <location filename="../ui/channel_view.cpp" line="44"/>
         <source>◀ Wall</source>
         <translation>◀ Wand</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="40"/>
+        <location filename="../ui/channel_view.cpp" line="47"/>
         <source>Back to every channel (Esc)</source>
         <translation>Zurück zu allen Kanälen (Esc)</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="50"/>
+        <location filename="../ui/channel_view.cpp" line="57"/>
         <source>Edit…</source>
         <translation>Bearbeiten…</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="86"/>
+        <location filename="../ui/channel_view.cpp" line="92"/>
+        <source>Inputs</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/channel_view.cpp" line="93"/>
+        <source>Pipelines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/channel_view.cpp" line="94"/>
+        <location filename="../ui/channel_view.cpp" line="133"/>
+        <source>Alarms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/channel_view.cpp" line="95"/>
+        <source>Events</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/channel_view.cpp" line="96"/>
+        <source>Cost and availability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/channel_view.cpp" line="101"/>
         <source>Rehearsal running: the fault is performed now and its impact measured…</source>
         <translation>Probe läuft: der Fehler wird jetzt ausgelöst und seine Wirkung gemessen…</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="103"/>
+        <location filename="../ui/channel_view.cpp" line="118"/>
         <source>No channel</source>
         <translation>Kein Kanal</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="103"/>
+        <location filename="../ui/channel_view.cpp" line="118"/>
         <source>%1 (not declared)</source>
         <translation>%1 (nicht angelegt)</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="109"/>
+        <location filename="../ui/channel_view.cpp" line="124"/>
         <source>%1 (%2)</source>
         <translation>%1 (%2)</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="116"/>
+        <location filename="../ui/channel_view.cpp" line="131"/>
         <source> · pipeline %1</source>
         <translation> · Pipeline %1</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="119"/>
+        <location filename="../ui/channel_view.cpp" line="133"/>
+        <source>Alarms (%1)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/channel_view.cpp" line="135"/>
         <source>manifest age —</source>
         <translation>Manifest-Alter —</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="119"/>
+        <location filename="../ui/channel_view.cpp" line="135"/>
         <source>manifest age %1 s</source>
         <translation>Manifest-Alter %1 s</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="128"/>
+        <location filename="../ui/channel_view.cpp" line="144"/>
         <source>Rehearsal refused: %1</source>
         <translation>Probe abgelehnt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="131"/>
+        <location filename="../ui/channel_view.cpp" line="147"/>
         <source>no switch seen</source>
         <translation>keine Umschaltung gesehen</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="131"/>
+        <location filename="../ui/channel_view.cpp" line="147"/>
         <source>switched in %1 ms</source>
         <translation>umgeschaltet in %1 ms</translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="132"/>
+        <location filename="../ui/channel_view.cpp" line="148"/>
         <source>Rehearsal %1 (%2): %3; worst manifest age %4 s (before: %5 s); %6 parts lost, %7 repeated; observed %8 s.</source>
         <translation>Probe %1 (%2): %3; schlechtestes Manifest-Alter %4 s (vorher: %5 s); %6 Parts verloren, %7 wiederholt; beobachtet %8 s.</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::ConfidenceMonitor</name>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="162"/>
+        <source>%1×%2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="162"/>
+        <source>—</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="163"/>
+        <source>%1 fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="167"/>
+        <source>%1 / %2 kbps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="171"/>
+        <source>— / %1 kbps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="177"/>
+        <source>IDR ?</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="179"/>
+        <source>No segment start seen yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="182"/>
+        <source>IDR ✓</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="185"/>
+        <source>Segment %1 starts with an IDR at its boundary, as in the other renditions</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="188"/>
+        <source>IDR ✗</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="192"/>
+        <source>Another rendition starts segment %1 elsewhere</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="199"/>
+        <source>Stopped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="202"/>
+        <source>Connecting…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="208"/>
+        <source>Retrying: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="211"/>
+        <source>Cannot follow: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::ConfidencePanel</name>
+    <message>
+        <location filename="../ui/confidence/confidence_panel.cpp" line="19"/>
+        <location filename="../ui/confidence/confidence_panel.cpp" line="43"/>
+        <source>No channel selected</source>
+        <translation>Kein Kanal gewählt</translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_panel.cpp" line="44"/>
+        <source>Loading %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_panel.cpp" line="63"/>
+        <source>Channel %1 is not declared</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/confidence/confidence_panel.cpp" line="93"/>
+        <source>Channel %1 is not running</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::CostPanel</name>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="41"/>
+        <source>Event delivery cost</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="56"/>
+        <source> USD/GB</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="58"/>
+        <source>Concurrent viewers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="59"/>
+        <source>CDN price</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="65"/>
+        <source>Rendition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="65"/>
+        <source>Picture</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="65"/>
+        <source>Bitrate (with audio)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="65"/>
+        <source>Share of viewers (%)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="78"/>
+        <source>Shares add up to</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="79"/>
+        <source>Mean bitrate per viewer</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="80"/>
+        <source>CDN edge throughput</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="81"/>
+        <source>Egress per hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="82"/>
+        <source>Cost per hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="86"/>
+        <source>Availability</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="114"/>
+        <source>No channel selected</source>
+        <translation>Kein Kanal gewählt</translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="115"/>
+        <source>Channel %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="169"/>
+        <source>The engine has no channel %1.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="183"/>
+        <source>%1×%2 at %3 fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="239"/>
+        <source>%1 % (scaled to 100 %)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="243"/>
+        <source>%1 per hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/cost/cost_panel.cpp" line="244"/>
+        <source>%1 USD per hour</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -275,118 +955,565 @@
         <translation>%1 starten</translation>
     </message>
     <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="403"/>
         <location filename="../ui/engine_client.cpp" line="151"/>
         <source>stop %1</source>
         <translation>%1 stoppen</translation>
     </message>
     <message>
         <location filename="../ui/engine_client.cpp" line="156"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="195"/>
         <source>acknowledge alarm %1</source>
         <translation>Alarm %1 quittieren</translation>
     </message>
     <message>
+        <location filename="../ui/editor/channel_editor.cpp" line="416"/>
         <location filename="../ui/engine_client.cpp" line="161"/>
         <source>save channel %1</source>
         <translation>Kanal %1 speichern</translation>
     </message>
 </context>
 <context>
+    <name>vigil::ui::EventLogModel</name>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="59"/>
+        <source>Time (UTC)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="61"/>
+        <source>Kind</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="63"/>
+        <source>Actor</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="65"/>
+        <source>Detail</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::EventLogPanel</name>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="135"/>
+        <source>Operator actions only</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="141"/>
+        <source>Filter: kind, actor, detail…</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/event_log_panel.cpp" line="222"/>
+        <source>%1 of %2 events</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::InputCard</name>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="67"/>
+        <source>Black</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="68"/>
+        <source>Silence</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="69"/>
+        <source>Freeze</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="86"/>
+        <source>primary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="86"/>
+        <source>backup</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="87"/>
+        <source>%1 (%2)</source>
+        <translation>%1 (%2)</translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="99"/>
+        <source>bitrate</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="100"/>
+        <source>RTT</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="101"/>
+        <source>lost/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="103"/>
+        <source>Bitrate (kbps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="106"/>
+        <source>SRT: RTT (ms), lost packets/s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="157"/>
+        <source>sessions %1 (%2 failed) · continuity errors %3 · codec changes %4 · timestamp jumps %5</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="163"/>
+        <source> · last error: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="209"/>
+        <source>ON AIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="209"/>
+        <source>STANDBY</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="212"/>
+        <source>Fit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="213"/>
+        <source>Unfit: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="220"/>
+        <source>%1: not connected (last packet %2 s ago)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="221"/>
+        <source>%1: not connected (nothing received yet)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="223"/>
+        <source>%1: connected</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="223"/>
+        <source>%1: connected from %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="227"/>
+        <source>No picture decoded yet</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="228"/>
+        <source>%1x%2 at %3 fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="230"/>
+        <source> · %1 / %2</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="231"/>
+        <source>no video</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="232"/>
+        <source>no audio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="233"/>
+        <source> · keyframe every %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="234"/>
+        <source> · %1 kbps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="239"/>
+        <source>Alignment with the input on air: unknown</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="240"/>
+        <source>Same programme as on air, drift %1 ms</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/input_card.cpp" line="241"/>
+        <source>Not the same programme as on air (drift %1 ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::InputEditor</name>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="45"/>
+        <source>Add input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="47"/>
+        <source>Remove input</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="49"/>
+        <source>Show keys and passphrases</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="59"/>
+        <source>Protocol</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="59"/>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="59"/>
+        <source>RTMP application</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="59"/>
+        <source>RTMP stream key</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="60"/>
+        <source>SRT passphrase</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="60"/>
+        <source>SRT key length</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="60"/>
+        <source>SRT latency (ms)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/input_editor.cpp" line="61"/>
+        <source>Allowed callers (CIDR, comma separated)</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::InputsPanel</name>
+    <message>
+        <location filename="../ui/health/inputs_panel.cpp" line="16"/>
+        <source>This channel has no contribution inputs: it plays the built-in test source.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/inputs_panel.cpp" line="50"/>
+        <source>Channel %1 is not known to the engine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/inputs_panel.cpp" line="62"/>
+        <source>On air: %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/inputs_panel.cpp" line="62"/>
+        <source>nothing</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/inputs_panel.cpp" line="63"/>
+        <source> · held on backup (no automatic return to the primary)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/inputs_panel.cpp" line="64"/>
+        <source> · automatic return to the primary</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/health/inputs_panel.cpp" line="65"/>
+        <source> · %n input switch(es)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::LadderEditor</name>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="33"/>
+        <source>Product default (capped at the source)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="34"/>
+        <source>Demo (small, real time on two cores)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="35"/>
+        <source>Use preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="37"/>
+        <source>Add rendition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="39"/>
+        <source>Remove rendition</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
+        <source>Id</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
+        <source>Width</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
+        <source>Height</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
+        <source>fps</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
+        <source>Bitrate (kbps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
+        <source>Maxrate (kbps)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
+        <source>Buffer (kbit)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
+        <source>x264 preset</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
+        <source>Profile</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="52"/>
+        <source>Level</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/editor/ladder_editor.cpp" line="129"/>
+        <source>auto</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
     <name>vigil::ui::MainWindow</name>
     <message>
-        <location filename="../ui/main_window.cpp" line="86"/>
+        <location filename="../ui/main_window.cpp" line="102"/>
         <source>Done: %1</source>
         <translation>Erledigt: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="86"/>
+        <location filename="../ui/main_window.cpp" line="102"/>
         <source>Refused: %1 — %2</source>
         <translation>Abgelehnt: %1 — %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="89"/>
+        <location filename="../ui/main_window.cpp" line="105"/>
         <source>Engine %1 unreachable: %2</source>
         <translation>Engine %1 nicht erreichbar: %2</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="120"/>
+        <location filename="../ui/main_window.cpp" line="136"/>
         <source>Operator: %1</source>
         <translation>Operator: %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="121"/>
+        <location filename="../ui/main_window.cpp" line="137"/>
         <source>Vigil master control — %1</source>
         <translation>Vigil Sendeabwicklung — %1</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="123"/>
+        <location filename="../ui/main_window.cpp" line="139"/>
         <source>&amp;Console</source>
         <translation>&amp;Konsole</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="124"/>
+        <location filename="../ui/main_window.cpp" line="140"/>
         <source>&amp;Operator…</source>
         <translation>&amp;Operator…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="125"/>
+        <location filename="../ui/main_window.cpp" line="141"/>
         <source>&amp;Attach remote engine…</source>
         <translation>Entfernte Engine &amp;verbinden…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="127"/>
+        <location filename="../ui/main_window.cpp" line="143"/>
         <source>&amp;Quit</source>
         <translation>&amp;Beenden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="129"/>
+        <location filename="../ui/main_window.cpp" line="145"/>
         <source>C&amp;hannel</source>
         <translation>&amp;Kanal</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="130"/>
+        <location filename="../ui/main_window.cpp" line="146"/>
         <source>&amp;New channel…</source>
         <translation>&amp;Neuer Kanal…</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="135"/>
+        <location filename="../ui/main_window.cpp" line="151"/>
         <source>&amp;Wall</source>
         <translation>&amp;Wand</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="140"/>
+        <location filename="../ui/main_window.cpp" line="156"/>
         <source>&amp;View</source>
         <translation>&amp;Ansicht</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="141"/>
+        <location filename="../ui/main_window.cpp" line="157"/>
         <source>&amp;Language</source>
         <translation>&amp;Sprache</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="174"/>
+        <location filename="../ui/main_window.cpp" line="190"/>
         <source>Operator</source>
         <translation>Operator</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="174"/>
+        <location filename="../ui/main_window.cpp" line="190"/>
         <source>Your name (kept in every action&apos;s event):</source>
         <translation>Ihr Name (in jedem Ereignis einer Aktion festgehalten):</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="181"/>
-        <location filename="../ui/main_window.cpp" line="198"/>
+        <location filename="../ui/main_window.cpp" line="197"/>
+        <location filename="../ui/main_window.cpp" line="228"/>
         <source>Attach a remote engine</source>
         <translation>Entfernte Engine verbinden</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="186"/>
+        <location filename="../ui/main_window.cpp" line="202"/>
         <source>Engine URL</source>
         <translation>Engine-URL</translation>
     </message>
     <message>
-        <location filename="../ui/main_window.cpp" line="187"/>
+        <location filename="../ui/main_window.cpp" line="203"/>
         <source>Control token</source>
         <translation>Steuer-Token</translation>
+    </message>
+    <message>
+        <location filename="../ui/main_window.cpp" line="212"/>
+        <source>Attaching %1…</source>
+        <translation type="unfinished"></translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::ManifestAgeChart</name>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="66"/>
+        <source>Manifest age</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="67"/>
+        <source>Time</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="68"/>
+        <source>Age (s)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="92"/>
+        <source>5 min</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="92"/>
+        <source>1 hour</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="92"/>
+        <source>24 hours</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="241"/>
+        <source>%1 max</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="272"/>
+        <source>warning %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="273"/>
+        <source>critical %1 s</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="299"/>
+        <source>10 s buckets: line the mean, dotted the max</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/manifest_age_chart.cpp" line="299"/>
+        <source>every sample</source>
+        <translation type="unfinished"></translation>
     </message>
 </context>
 <context>
@@ -577,6 +1704,140 @@
         <location filename="../ui/operator_actions.cpp" line="240"/>
         <source>The channel goes off air: every viewer&apos;s player stalls within seconds and then fails, because the playlists stop advancing. It stays declared and counts as an outage until it is started again.</source>
         <translation>Der Kanal geht vom Sender: der Player jedes Zuschauers bleibt binnen Sekunden stehen und bricht dann ab, weil die Playlists nicht mehr fortschreiten. Der Kanal bleibt angelegt und zählt als Ausfall, bis er wieder gestartet wird.</translation>
+    </message>
+</context>
+<context>
+    <name>vigil::ui::PipelinesPanel</name>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <source>Pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <source>State</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <source>Preferred</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <source>On air</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <source>Steady</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <source>Restarts</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <source>Last exit</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <source>Quality</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <source>Segment ratio</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="52"/>
+        <source>Frames dropped</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="52"/>
+        <source>Keyframe violations</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="68"/>
+        <source>Keyframe alignment (renditions x pipelines)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="96"/>
+        <source>Channel %1 is not known to the engine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
+        <source>Single pipeline</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
+        <source>Two redundant pipelines</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/health/pipelines_panel.cpp" line="100"/>
+        <source> · %n pipeline switch(es)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="101"/>
+        <source> · EMERGENCY SLATE ON AIR: no pipeline delivers</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="113"/>
+        <source>yes</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="113"/>
+        <source>no</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="117"/>
+        <source>ON AIR</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="118"/>
+        <source>no (held out after a restart)</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="148"/>
+        <source>all</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="162"/>
+        <source>Pipeline %1</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
+        <source>aligned</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message numerus="yes">
+        <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
+        <source>%n violation(s)</source>
+        <translation type="unfinished">
+            <numerusform></numerusform>
+            <numerusform></numerusform>
+        </translation>
     </message>
 </context>
 </TS>

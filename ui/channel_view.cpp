@@ -8,6 +8,7 @@
 #include <QToolBar>
 #include <QVBoxLayout>
 
+#include "confidence/confidence_panel.h"
 #include "cost/cost_panel.h"
 #include "engine_client.h"
 #include "health/alarms_panel.h"
@@ -86,6 +87,7 @@ ChannelView::ChannelView(EngineClient* client, QWidget* parent) : QWidget(parent
   body->setStretchFactor(1, 2);
   v->addWidget(body, 1);
 
+  addPanel(new ConfidencePanel(client_, left_));
   addPanel(new ManifestAgeChart(client_, left_));
   addPanel(new InputsPanel(client_, tabs_), tr("Inputs"));
   addPanel(new PipelinesPanel(client_, tabs_), tr("Pipelines"));

@@ -23,6 +23,7 @@
 
 #include "channel_grid.h"
 #include "channel_view.h"
+#include "confidence/thumbnail_feed.h"
 #include "control/remote_engine.h"
 #include "editor/channel_editor.h"
 #include "engine_client.h"
@@ -39,6 +40,18 @@ EnginePage::EnginePage(EngineClient* client, QWidget* parent) : QWidget(parent),
   stack_->addWidget(view_);
   v->addWidget(stack_);
   connect(grid_, &ChannelGrid::channelActivated, this, &EnginePage::showChannel);
+  // Thumbnails for the wall: each channel's lowest rendition, about one picture a segment.
+  thumbnails_ = new ThumbnailFeed(client_, this);
+  connect(thumbnails_, &ThumbnailFeed::thumbnailReady, grid_, &ChannelGrid::setThumbnail);
+  connect(client_, &EngineClient::snapshotUpdated, this, [this] {
+    std::vector<std::string> ids;
+    for (const auto& c : client_->snapshot().channels)
+      if (c.state == control::ChannelStatus::State::Running) ids.push_back(c.id);
+    if (ids != thumbnailChannels_) {
+      thumbnailChannels_ = ids;
+      thumbnails_->setChannels(ids);
+    }
+  });
   connect(view_, &ChannelView::backToWall, this, &EnginePage::showWall);
   connect(view_, &ChannelView::editChannel, this, [this](const std::string& id) { emit editChannel(client_, id); });
 }
@@ -109,7 +122,7 @@ void MainWindow::rebuildPages() {
   }
   for (EngineClient* c : clients_) {
     auto* p = new EnginePage(c, pages_);
-    connect(p, &EnginePage::editChannel, this, &MainWindow::openEditor);
+    connect(p, &EnginePage::editChannel, this, &MainWindow::openEditorFor);
     pages_->addTab(p, c->label());
   }
   pages_->setTabBarAutoHide(clients_.size() < 2);
@@ -131,7 +144,7 @@ void MainWindow::buildMenus() {
 
   QMenu* channel = menuBar()->addMenu(tr("C&hannel"));
   QAction* add = channel->addAction(tr("&New channel…"), this, [this] {
-    if (EnginePage* p = currentPage()) openEditor(p->client(), {});
+    if (EnginePage* p = currentPage()) openEditorFor(p->client(), {});
   });
   add->setShortcut(QKeySequence(Qt::CTRL | Qt::Key_N));
   add->setObjectName(QStringLiteral("actionNewChannel"));
@@ -223,10 +236,10 @@ void MainWindow::attachRemote() {
 }
 
 void MainWindow::openEditor(int index, const std::string& channelId) {
-  if (EnginePage* p = page(index)) openEditor(p->client(), channelId);
+  if (EnginePage* p = page(index)) openEditorFor(p->client(), channelId);
 }
 
-void MainWindow::openEditor(EngineClient* client, const std::string& channelId) {
+void MainWindow::openEditorFor(EngineClient* client, const std::string& channelId) {
   auto* editor = new ChannelEditor(client, this);
   editor->setAttribute(Qt::WA_DeleteOnClose);
   if (channelId.empty())

@@ -25,6 +25,7 @@ namespace vigil::ui {
 class ChannelGrid;
 class ChannelView;
 class EngineClient;
+class ThumbnailFeed;
 
 // One engine's wall and channel view.
 class EnginePage : public QWidget {
@@ -43,6 +44,8 @@ class EnginePage : public QWidget {
 
  private:
   EngineClient* client_;
+  ThumbnailFeed* thumbnails_;
+  std::vector<std::string> thumbnailChannels_;
   QStackedWidget* stack_;
   ChannelGrid* grid_;
   ChannelView* view_;
@@ -75,7 +78,7 @@ class MainWindow : public QMainWindow {
   void rebuildPages();
   void attachRemote();
   void askOperator();
-  void openEditor(EngineClient* client, const std::string& channelId);
+  void openEditorFor(EngineClient* client, const std::string& channelId);
   void loadSettings();
   void saveSettings();
   EnginePage* currentPage() const;
