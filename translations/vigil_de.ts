@@ -19,12 +19,12 @@
     <message>
         <location filename="../ui/health/health_style.cpp" line="54"/>
         <source>critical</source>
-        <translation type="unfinished"></translation>
+        <translation>kritisch</translation>
     </message>
     <message>
         <location filename="../ui/health/health_style.cpp" line="55"/>
         <source>warning</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung</translation>
     </message>
 </context>
 <context>
@@ -103,77 +103,77 @@
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="58"/>
         <source>Acknowledge</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittieren</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="61"/>
         <source>Alarms raised, last 2 hours (10 min, UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgelöste Alarme, letzte 2 Stunden (10 min, UTC)</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="62"/>
         <source>Alarms raised, last 24 hours (hourly, UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgelöste Alarme, letzte 24 Stunden (stündlich, UTC)</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="67"/>
         <source>Severity</source>
-        <translation type="unfinished"></translation>
+        <translation>Schweregrad</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="67"/>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="67"/>
         <source>Subject</source>
-        <translation type="unfinished"></translation>
+        <translation>Objekt</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="67"/>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="67"/>
         <source>Raised (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Ausgelöst (UTC)</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="67"/>
         <source>Acknowledged</source>
-        <translation type="unfinished"></translation>
+        <translation>Quittiert</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="156"/>
         <source>engine: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Engine: %1</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="159"/>
         <source>%1 at %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1, %2</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="196"/>
         <source>Acknowledging alarm %1 as %2…</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm %1 wird als %2 quittiert…</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="203"/>
         <source>Alarm %1 acknowledged by %2.</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm %1 von %2 quittiert.</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="204"/>
         <source>Alarm %1 not acknowledged: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarm %1 nicht quittiert: %2</translation>
     </message>
     <message>
         <location filename="../ui/health/alarms_panel.cpp" line="233"/>
         <source>Only the newest %1 alarms are counted.</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur die neuesten %1 Alarme werden gezählt.</translation>
     </message>
 </context>
 <context>
@@ -181,58 +181,59 @@
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="84"/>
         <source>Peak</source>
-        <translation type="unfinished"></translation>
+        <translation>Peak</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="86"/>
         <source>Sample peak, dBFS</source>
-        <translation type="unfinished"></translation>
+        <translation>Sample-Peak, dBFS</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="87"/>
         <source>LUFS</source>
-        <translation type="unfinished"></translation>
+        <translation>LUFS</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="89"/>
         <source>Momentary loudness (bar) and short-term loudness (line), LUFS; EBU R128 target -23</source>
-        <translation type="unfinished"></translation>
+        <translation>Momentan-Lautheit (Balken) und Kurzzeit-Lautheit (Linie), LUFS; Zielwert nach EBU R128: -23</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="144"/>
         <source>Audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Audio</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="144"/>
         <source>Audio %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Audio %1</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="148"/>
         <source>Peak %1 dBFS
 M %2 / S %3 LUFS</source>
-        <translation type="unfinished"></translation>
+        <translation>Peak %1 dBFS
+M %2 / S %3 LUFS</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="151"/>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestoppt</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="153"/>
         <source>Retrying: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Versuch: %1</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="155"/>
         <source>Cannot follow: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfolgen nicht möglich: %1</translation>
     </message>
     <message>
         <location filename="../ui/confidence/audio_meter.cpp" line="157"/>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungsaufbau…</translation>
     </message>
 </context>
 <context>
@@ -240,68 +241,68 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="34"/>
         <source>Today</source>
-        <translation type="unfinished"></translation>
+        <translation>Heute</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="35"/>
         <source>This month</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Monat</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="36"/>
         <source>Objective</source>
-        <translation type="unfinished"></translation>
+        <translation>Zielwert</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="37"/>
         <source>Error budget (month)</source>
-        <translation type="unfinished"></translation>
+        <translation>Fehlerbudget (Monat)</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="38"/>
         <source>Topology should reach</source>
-        <translation type="unfinished"></translation>
+        <translation>Topologie sollte erreichen</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="39"/>
         <source>Topology</source>
-        <translation type="unfinished"></translation>
+        <translation>Topologie</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="51"/>
         <source>%1 h %2 min %3 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 h %2 min %3 s</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="52"/>
         <source>%1 min %2 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 min %2 s</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="53"/>
         <source>%1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 s</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="57"/>
         <source>healthy %1 · degraded %2 · outage %3</source>
-        <translation type="unfinished"></translation>
+        <translation>gesund %1 · beeinträchtigt %2 · Ausfall %3</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="62"/>
         <location filename="../ui/cost/availability_view.cpp" line="63"/>
         <source>%1 (%2): %3 achieved</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 (%2): %3 erreicht</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="65"/>
         <source>%1 per month</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 pro Monat</translation>
     </message>
     <message>
         <location filename="../ui/cost/availability_view.cpp" line="67"/>
         <source>%1 left of %2 (%3 used)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 übrig (%3 verbraucht)</translation>
     </message>
 </context>
 <context>
@@ -310,218 +311,218 @@ M %2 / S %3 LUFS</source>
         <location filename="../ui/editor/channel_editor.cpp" line="52"/>
         <location filename="../ui/editor/channel_editor.cpp" line="56"/>
         <source>Channel</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="57"/>
         <source>Inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingänge</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="58"/>
         <source>Ladder and audio</source>
-        <translation type="unfinished"></translation>
+        <translation>Ladder und Audio</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="59"/>
         <source>Packaging</source>
-        <translation type="unfinished"></translation>
+        <translation>Packaging</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="75"/>
         <source>Save and start</source>
-        <translation type="unfinished"></translation>
+        <translation>Speichern und starten</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="102"/>
         <source>e.g. news1 (letters, digits, - and _)</source>
-        <translation type="unfinished"></translation>
+        <translation>z. B. news1 (Buchstaben, Ziffern, - und _)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="106"/>
         <location filename="../ui/editor/channel_editor.cpp" line="209"/>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="107"/>
         <source>Name</source>
-        <translation type="unfinished"></translation>
+        <translation>Name</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="112"/>
         <source>Built-in test source (pattern, clock and tone)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingebaute Testquelle (Testbild, Uhr und Ton)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="114"/>
         <source>Contribution inputs (SRT or RTMP, see Inputs)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuspielungen (SRT oder RTMP, siehe Eingänge)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="120"/>
         <source>Source</source>
-        <translation type="unfinished"></translation>
+        <translation>Quelle</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="128"/>
         <source>at</source>
-        <translation type="unfinished"></translation>
+        <translation>bei</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="130"/>
         <source>fps</source>
-        <translation type="unfinished"></translation>
+        <translation>fps</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="132"/>
         <source>Source picture (the pattern&apos;s, or what the inputs carry)</source>
-        <translation type="unfinished"></translation>
+        <translation>Quellbild (vom Testbild oder von den Eingängen)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="139"/>
         <source>Redundancy</source>
-        <translation type="unfinished"></translation>
+        <translation>Redundanz</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="141"/>
         <source>Restart the channel to apply (it leaves the air while it restarts)</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal zum Übernehmen neu starten (während des Neustarts nicht auf Sendung)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="163"/>
         <source>Failover</source>
-        <translation type="unfinished"></translation>
+        <translation>Umschaltung</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="169"/>
         <source>Loss of signal after (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>Signalverlust nach (ms)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="170"/>
         <source>Black picture after (ms, 0: never)</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwarzbild nach (ms, 0: nie)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="171"/>
         <source>Silence after (ms, 0: never)</source>
-        <translation type="unfinished"></translation>
+        <translation>Stille nach (ms, 0: nie)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="172"/>
         <source>Frozen picture after (ms, 0: never)</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingefrorenes Bild nach (ms, 0: nie)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="174"/>
         <source>Return to the primary by itself</source>
-        <translation type="unfinished"></translation>
+        <translation>Selbsttätig zum primären Eingang zurückkehren</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="179"/>
         <source>Primary fit for (ms) before the return</source>
-        <translation type="unfinished"></translation>
+        <translation>Primärer Eingang vor der Rückkehr brauchbar für (ms)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="193"/>
         <source>Audio (AAC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Audio (AAC)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="210"/>
         <source>Bitrate (kbps)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitrate (kbit/s)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="211"/>
         <source>Channels</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanäle</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="212"/>
         <source>Language</source>
-        <translation type="unfinished"></translation>
+        <translation>Sprache</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="213"/>
         <source>Name shown by players</source>
-        <translation type="unfinished"></translation>
+        <translation>Im Player angezeigter Name</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="225"/>
         <source>Segment duration (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>Segmentdauer (ms)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="226"/>
         <source>Part duration (ms, divides the segment)</source>
-        <translation type="unfinished"></translation>
+        <translation>Part-Dauer (ms, teilt das Segment)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="228"/>
         <source>Part hold back (ms, at least 3 parts)</source>
-        <translation type="unfinished"></translation>
+        <translation>Part-Hold-Back (ms, mindestens 3 Parts)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="230"/>
         <source>Live window (segments)</source>
-        <translation type="unfinished"></translation>
+        <translation>Live-Fenster (Segmente)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="232"/>
         <source>DVR window (segments)</source>
-        <translation type="unfinished"></translation>
+        <translation>DVR-Fenster (Segmente)</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="244"/>
         <source>New channel</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Kanal</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="252"/>
         <source>Edit channel %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal %1 bearbeiten</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="253"/>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen…</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="266"/>
         <source>The engine has no channel %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Engine hat keinen Kanal %1.</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="357"/>
         <source>inputs: add an input, or choose the built-in test source</source>
-        <translation type="unfinished"></translation>
+        <translation>inputs: einen Eingang hinzufügen oder die eingebaute Testquelle wählen</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="391"/>
         <source>Not saved: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht gespeichert: %1</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="404"/>
         <source>Stopping %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird gestoppt…</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="417"/>
         <source>Saving %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird gespeichert…</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="432"/>
         <source>Saved: %1 is starting with these settings.</source>
-        <translation type="unfinished"></translation>
+        <translation>Gespeichert: %1 startet mit diesen Einstellungen.</translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="437"/>
         <source>The engine did not save %1: %2</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Engine hat %1 nicht gespeichert: %2</translation>
     </message>
 </context>
 <context>
@@ -628,28 +629,28 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/channel_view.cpp" line="92"/>
         <source>Inputs</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingänge</translation>
     </message>
     <message>
         <location filename="../ui/channel_view.cpp" line="93"/>
         <source>Pipelines</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipelines</translation>
     </message>
     <message>
         <location filename="../ui/channel_view.cpp" line="94"/>
         <location filename="../ui/channel_view.cpp" line="133"/>
         <source>Alarms</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme</translation>
     </message>
     <message>
         <location filename="../ui/channel_view.cpp" line="95"/>
         <source>Events</source>
-        <translation type="unfinished"></translation>
+        <translation>Ereignisse</translation>
     </message>
     <message>
         <location filename="../ui/channel_view.cpp" line="96"/>
         <source>Cost and availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosten und Verfügbarkeit</translation>
     </message>
     <message>
         <location filename="../ui/channel_view.cpp" line="101"/>
@@ -679,7 +680,7 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/channel_view.cpp" line="133"/>
         <source>Alarms (%1)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alarme (%1)</translation>
     </message>
     <message>
         <location filename="../ui/channel_view.cpp" line="135"/>
@@ -717,77 +718,77 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="162"/>
         <source>%1×%2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1×%2</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="162"/>
         <source>—</source>
-        <translation type="unfinished"></translation>
+        <translation>—</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="163"/>
         <source>%1 fps</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 fps</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="167"/>
         <source>%1 / %2 kbps</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 / %2 kbit/s</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="171"/>
         <source>— / %1 kbps</source>
-        <translation type="unfinished"></translation>
+        <translation>— / %1 kbit/s</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="177"/>
         <source>IDR ?</source>
-        <translation type="unfinished"></translation>
+        <translation>IDR ?</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="179"/>
         <source>No segment start seen yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Segmentanfang gesehen</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="182"/>
         <source>IDR ✓</source>
-        <translation type="unfinished"></translation>
+        <translation>IDR ✓</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="185"/>
         <source>Segment %1 starts with an IDR at its boundary, as in the other renditions</source>
-        <translation type="unfinished"></translation>
+        <translation>Segment %1 beginnt an seiner Grenze mit einem IDR, wie in den anderen Renditions</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="188"/>
         <source>IDR ✗</source>
-        <translation type="unfinished"></translation>
+        <translation>IDR ✗</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="192"/>
         <source>Another rendition starts segment %1 elsewhere</source>
-        <translation type="unfinished"></translation>
+        <translation>Eine andere Rendition beginnt Segment %1 an anderer Stelle</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="199"/>
         <source>Stopped</source>
-        <translation type="unfinished"></translation>
+        <translation>Gestoppt</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="202"/>
         <source>Connecting…</source>
-        <translation type="unfinished"></translation>
+        <translation>Verbindungsaufbau…</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="208"/>
         <source>Retrying: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Neuer Versuch: %1</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_monitor.cpp" line="211"/>
         <source>Cannot follow: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfolgen nicht möglich: %1</translation>
     </message>
 </context>
 <context>
@@ -801,17 +802,17 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/confidence/confidence_panel.cpp" line="44"/>
         <source>Loading %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird geladen…</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_panel.cpp" line="63"/>
         <source>Channel %1 is not declared</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal %1 ist nicht angelegt</translation>
     </message>
     <message>
         <location filename="../ui/confidence/confidence_panel.cpp" line="93"/>
         <source>Channel %1 is not running</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal %1 läuft nicht</translation>
     </message>
 </context>
 <context>
@@ -819,72 +820,72 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="41"/>
         <source>Event delivery cost</source>
-        <translation type="unfinished"></translation>
+        <translation>Auslieferungskosten des Events</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="56"/>
         <source> USD/GB</source>
-        <translation type="unfinished"></translation>
+        <translation> USD/GB</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="58"/>
         <source>Concurrent viewers</source>
-        <translation type="unfinished"></translation>
+        <translation>Gleichzeitige Zuschauer</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="59"/>
         <source>CDN price</source>
-        <translation type="unfinished"></translation>
+        <translation>CDN-Preis</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="65"/>
         <source>Rendition</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendition</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="65"/>
         <source>Picture</source>
-        <translation type="unfinished"></translation>
+        <translation>Bild</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="65"/>
         <source>Bitrate (with audio)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitrate (mit Audio)</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="65"/>
         <source>Share of viewers (%)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zuschaueranteil (%)</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="78"/>
         <source>Shares add up to</source>
-        <translation type="unfinished"></translation>
+        <translation>Summe der Anteile</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="79"/>
         <source>Mean bitrate per viewer</source>
-        <translation type="unfinished"></translation>
+        <translation>Mittlere Bitrate pro Zuschauer</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="80"/>
         <source>CDN edge throughput</source>
-        <translation type="unfinished"></translation>
+        <translation>CDN-Edge-Durchsatz</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="81"/>
         <source>Egress per hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Egress pro Stunde</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="82"/>
         <source>Cost per hour</source>
-        <translation type="unfinished"></translation>
+        <translation>Kosten pro Stunde</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="86"/>
         <source>Availability</source>
-        <translation type="unfinished"></translation>
+        <translation>Verfügbarkeit</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="114"/>
@@ -894,32 +895,32 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="115"/>
         <source>Channel %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal %1</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="169"/>
         <source>The engine has no channel %1.</source>
-        <translation type="unfinished"></translation>
+        <translation>Die Engine hat keinen Kanal %1.</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="183"/>
         <source>%1×%2 at %3 fps</source>
-        <translation type="unfinished"></translation>
+        <translation>%1×%2 bei %3 fps</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="239"/>
         <source>%1 % (scaled to 100 %)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 % (auf 100 % skaliert)</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="243"/>
         <source>%1 per hour</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 pro Stunde</translation>
     </message>
     <message>
         <location filename="../ui/cost/cost_panel.cpp" line="244"/>
         <source>%1 USD per hour</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 USD pro Stunde</translation>
     </message>
 </context>
 <context>
@@ -978,22 +979,22 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="59"/>
         <source>Time (UTC)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit (UTC)</translation>
     </message>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="61"/>
         <source>Kind</source>
-        <translation type="unfinished"></translation>
+        <translation>Art</translation>
     </message>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="63"/>
         <source>Actor</source>
-        <translation type="unfinished"></translation>
+        <translation>Akteur</translation>
     </message>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="65"/>
         <source>Detail</source>
-        <translation type="unfinished"></translation>
+        <translation>Detail</translation>
     </message>
 </context>
 <context>
@@ -1001,17 +1002,17 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="135"/>
         <source>Operator actions only</source>
-        <translation type="unfinished"></translation>
+        <translation>Nur Operator-Aktionen</translation>
     </message>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="141"/>
         <source>Filter: kind, actor, detail…</source>
-        <translation type="unfinished"></translation>
+        <translation>Filter: Art, Akteur, Detail…</translation>
     </message>
     <message>
         <location filename="../ui/health/event_log_panel.cpp" line="222"/>
         <source>%1 of %2 events</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 von %2 Ereignissen</translation>
     </message>
 </context>
 <context>
@@ -1019,27 +1020,27 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/input_card.cpp" line="67"/>
         <source>Black</source>
-        <translation type="unfinished"></translation>
+        <translation>Schwarz</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="68"/>
         <source>Silence</source>
-        <translation type="unfinished"></translation>
+        <translation>Stille</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="69"/>
         <source>Freeze</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingefroren</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="86"/>
         <source>primary</source>
-        <translation type="unfinished"></translation>
+        <translation>primär</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="86"/>
         <source>backup</source>
-        <translation type="unfinished"></translation>
+        <translation>Backup</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="87"/>
@@ -1049,127 +1050,127 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/input_card.cpp" line="99"/>
         <source>bitrate</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitrate</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="100"/>
         <source>RTT</source>
-        <translation type="unfinished"></translation>
+        <translation>RTT</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="101"/>
         <source>lost/s</source>
-        <translation type="unfinished"></translation>
+        <translation>verloren/s</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="103"/>
         <source>Bitrate (kbps)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitrate (kbit/s)</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="106"/>
         <source>SRT: RTT (ms), lost packets/s</source>
-        <translation type="unfinished"></translation>
+        <translation>SRT: RTT (ms), verlorene Pakete/s</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="157"/>
         <source>sessions %1 (%2 failed) · continuity errors %3 · codec changes %4 · timestamp jumps %5</source>
-        <translation type="unfinished"></translation>
+        <translation>Sitzungen %1 (%2 fehlgeschlagen) · Continuity-Fehler %3 · Codec-Wechsel %4 · Zeitstempelsprünge %5</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="163"/>
         <source> · last error: %1</source>
-        <translation type="unfinished"></translation>
+        <translation> · letzter Fehler: %1</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="209"/>
         <source>ON AIR</source>
-        <translation type="unfinished"></translation>
+        <translation>AUF SENDUNG</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="209"/>
         <source>STANDBY</source>
-        <translation type="unfinished"></translation>
+        <translation>STANDBY</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="212"/>
         <source>Fit</source>
-        <translation type="unfinished"></translation>
+        <translation>Brauchbar</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="213"/>
         <source>Unfit: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Unbrauchbar: %1</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="220"/>
         <source>%1: not connected (last packet %2 s ago)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: nicht verbunden (letztes Paket vor %2 s)</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="221"/>
         <source>%1: not connected (nothing received yet)</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: nicht verbunden (noch nichts empfangen)</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="223"/>
         <source>%1: connected</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: verbunden</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="223"/>
         <source>%1: connected from %2</source>
-        <translation type="unfinished"></translation>
+        <translation>%1: verbunden von %2</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="227"/>
         <source>No picture decoded yet</source>
-        <translation type="unfinished"></translation>
+        <translation>Noch kein Bild dekodiert</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="228"/>
         <source>%1x%2 at %3 fps</source>
-        <translation type="unfinished"></translation>
+        <translation>%1x%2 bei %3 fps</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="230"/>
         <source> · %1 / %2</source>
-        <translation type="unfinished"></translation>
+        <translation> · %1 / %2</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="231"/>
         <source>no video</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Video</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="232"/>
         <source>no audio</source>
-        <translation type="unfinished"></translation>
+        <translation>kein Audio</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="233"/>
         <source> · keyframe every %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation> · Keyframe alle %1 ms</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="234"/>
         <source> · %1 kbps</source>
-        <translation type="unfinished"></translation>
+        <translation> · %1 kbit/s</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="239"/>
         <source>Alignment with the input on air: unknown</source>
-        <translation type="unfinished"></translation>
+        <translation>Abgleich mit dem Eingang auf Sendung: unbekannt</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="240"/>
         <source>Same programme as on air, drift %1 ms</source>
-        <translation type="unfinished"></translation>
+        <translation>Dasselbe Programm wie auf Sendung, Versatz %1 ms</translation>
     </message>
     <message>
         <location filename="../ui/health/input_card.cpp" line="241"/>
         <source>Not the same programme as on air (drift %1 ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>Nicht dasselbe Programm wie auf Sendung (Versatz %1 ms)</translation>
     </message>
 </context>
 <context>
@@ -1177,57 +1178,57 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="45"/>
         <source>Add input</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingang hinzufügen</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="47"/>
         <source>Remove input</source>
-        <translation type="unfinished"></translation>
+        <translation>Eingang entfernen</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="49"/>
         <source>Show keys and passphrases</source>
-        <translation type="unfinished"></translation>
+        <translation>Schlüssel und Passphrasen anzeigen</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="59"/>
         <source>Protocol</source>
-        <translation type="unfinished"></translation>
+        <translation>Protokoll</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="59"/>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="59"/>
         <source>RTMP application</source>
-        <translation type="unfinished"></translation>
+        <translation>RTMP-Anwendung</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="59"/>
         <source>RTMP stream key</source>
-        <translation type="unfinished"></translation>
+        <translation>RTMP-Stream-Key</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="60"/>
         <source>SRT passphrase</source>
-        <translation type="unfinished"></translation>
+        <translation>SRT-Passphrase</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="60"/>
         <source>SRT key length</source>
-        <translation type="unfinished"></translation>
+        <translation>SRT-Schlüssellänge</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="60"/>
         <source>SRT latency (ms)</source>
-        <translation type="unfinished"></translation>
+        <translation>SRT-Latenz (ms)</translation>
     </message>
     <message>
         <location filename="../ui/editor/input_editor.cpp" line="61"/>
         <source>Allowed callers (CIDR, comma separated)</source>
-        <translation type="unfinished"></translation>
+        <translation>Zugelassene Caller (CIDR, kommagetrennt)</translation>
     </message>
 </context>
 <context>
@@ -1235,39 +1236,39 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/inputs_panel.cpp" line="16"/>
         <source>This channel has no contribution inputs: it plays the built-in test source.</source>
-        <translation type="unfinished"></translation>
+        <translation>Dieser Kanal hat keine Zuspielungen: er sendet die eingebaute Testquelle.</translation>
     </message>
     <message>
         <location filename="../ui/health/inputs_panel.cpp" line="50"/>
         <source>Channel %1 is not known to the engine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal %1 ist der Engine nicht bekannt.</translation>
     </message>
     <message>
         <location filename="../ui/health/inputs_panel.cpp" line="62"/>
         <source>On air: %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf Sendung: %1</translation>
     </message>
     <message>
         <location filename="../ui/health/inputs_panel.cpp" line="62"/>
         <source>nothing</source>
-        <translation type="unfinished"></translation>
+        <translation>nichts</translation>
     </message>
     <message>
         <location filename="../ui/health/inputs_panel.cpp" line="63"/>
         <source> · held on backup (no automatic return to the primary)</source>
-        <translation type="unfinished"></translation>
+        <translation> · auf Backup gehalten (keine automatische Rückkehr zum primären Eingang)</translation>
     </message>
     <message>
         <location filename="../ui/health/inputs_panel.cpp" line="64"/>
         <source> · automatic return to the primary</source>
-        <translation type="unfinished"></translation>
+        <translation> · automatische Rückkehr zum primären Eingang</translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/health/inputs_panel.cpp" line="65"/>
         <source> · %n input switch(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> · %n Eingangsumschaltung</numerusform>
+            <numerusform> · %n Eingangsumschaltungen</numerusform>
         </translation>
     </message>
 </context>
@@ -1276,82 +1277,82 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="33"/>
         <source>Product default (capped at the source)</source>
-        <translation type="unfinished"></translation>
+        <translation>Produktstandard (auf die Quelle begrenzt)</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="34"/>
         <source>Demo (small, real time on two cores)</source>
-        <translation type="unfinished"></translation>
+        <translation>Demo (klein, Echtzeit auf zwei Kernen)</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="35"/>
         <source>Use preset</source>
-        <translation type="unfinished"></translation>
+        <translation>Vorlage anwenden</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="37"/>
         <source>Add rendition</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendition hinzufügen</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="39"/>
         <source>Remove rendition</source>
-        <translation type="unfinished"></translation>
+        <translation>Rendition entfernen</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
         <source>Id</source>
-        <translation type="unfinished"></translation>
+        <translation>ID</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
         <source>Width</source>
-        <translation type="unfinished"></translation>
+        <translation>Breite</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
         <source>Height</source>
-        <translation type="unfinished"></translation>
+        <translation>Höhe</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
         <source>fps</source>
-        <translation type="unfinished"></translation>
+        <translation>fps</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="50"/>
         <source>Bitrate (kbps)</source>
-        <translation type="unfinished"></translation>
+        <translation>Bitrate (kbit/s)</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
         <source>Maxrate (kbps)</source>
-        <translation type="unfinished"></translation>
+        <translation>Maxrate (kbit/s)</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
         <source>Buffer (kbit)</source>
-        <translation type="unfinished"></translation>
+        <translation>Puffer (kbit)</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
         <source>x264 preset</source>
-        <translation type="unfinished"></translation>
+        <translation>x264-Preset</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="51"/>
         <source>Profile</source>
-        <translation type="unfinished"></translation>
+        <translation>Profil</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="52"/>
         <source>Level</source>
-        <translation type="unfinished"></translation>
+        <translation>Level</translation>
     </message>
     <message>
         <location filename="../ui/editor/ladder_editor.cpp" line="129"/>
         <source>auto</source>
-        <translation type="unfinished"></translation>
+        <translation>auto</translation>
     </message>
 </context>
 <context>
@@ -1455,7 +1456,7 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/main_window.cpp" line="212"/>
         <source>Attaching %1…</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 wird verbunden…</translation>
     </message>
 </context>
 <context>
@@ -1463,57 +1464,57 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="66"/>
         <source>Manifest age</source>
-        <translation type="unfinished"></translation>
+        <translation>Manifest-Alter</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="67"/>
         <source>Time</source>
-        <translation type="unfinished"></translation>
+        <translation>Zeit</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="68"/>
         <source>Age (s)</source>
-        <translation type="unfinished"></translation>
+        <translation>Alter (s)</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="92"/>
         <source>5 min</source>
-        <translation type="unfinished"></translation>
+        <translation>5 min</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="92"/>
         <source>1 hour</source>
-        <translation type="unfinished"></translation>
+        <translation>1 Stunde</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="92"/>
         <source>24 hours</source>
-        <translation type="unfinished"></translation>
+        <translation>24 Stunden</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="241"/>
         <source>%1 max</source>
-        <translation type="unfinished"></translation>
+        <translation>%1 max</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="272"/>
         <source>warning %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>Warnung %1 s</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="273"/>
         <source>critical %1 s</source>
-        <translation type="unfinished"></translation>
+        <translation>kritisch %1 s</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="299"/>
         <source>10 s buckets: line the mean, dotted the max</source>
-        <translation type="unfinished"></translation>
+        <translation>10-s-Intervalle: Linie Mittelwert, gepunktet Maximum</translation>
     </message>
     <message>
         <location filename="../ui/health/manifest_age_chart.cpp" line="299"/>
         <source>every sample</source>
-        <translation type="unfinished"></translation>
+        <translation>jeder Messwert</translation>
     </message>
 </context>
 <context>
@@ -1711,132 +1712,132 @@ M %2 / S %3 LUFS</source>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Pipeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipeline</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>State</source>
-        <translation type="unfinished"></translation>
+        <translation>Zustand</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Preferred</source>
-        <translation type="unfinished"></translation>
+        <translation>Bevorzugt</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>On air</source>
-        <translation type="unfinished"></translation>
+        <translation>Auf Sendung</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Steady</source>
-        <translation type="unfinished"></translation>
+        <translation>Stabil</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
         <source>Restarts</source>
-        <translation type="unfinished"></translation>
+        <translation>Neustarts</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
         <source>Last exit</source>
-        <translation type="unfinished"></translation>
+        <translation>Letztes Prozessende</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
         <source>Quality</source>
-        <translation type="unfinished"></translation>
+        <translation>Qualität</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
         <source>Segment ratio</source>
-        <translation type="unfinished"></translation>
+        <translation>Segmentverhältnis</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="52"/>
         <source>Frames dropped</source>
-        <translation type="unfinished"></translation>
+        <translation>Verworfene Frames</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="52"/>
         <source>Keyframe violations</source>
-        <translation type="unfinished"></translation>
+        <translation>Keyframe-Verstöße</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="68"/>
         <source>Keyframe alignment (renditions x pipelines)</source>
-        <translation type="unfinished"></translation>
+        <translation>Keyframe-Ausrichtung (Renditions x Pipelines)</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="96"/>
         <source>Channel %1 is not known to the engine.</source>
-        <translation type="unfinished"></translation>
+        <translation>Kanal %1 ist der Engine nicht bekannt.</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
         <source>Single pipeline</source>
-        <translation type="unfinished"></translation>
+        <translation>Einzelne Pipeline</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
         <source>Two redundant pipelines</source>
-        <translation type="unfinished"></translation>
+        <translation>Zwei redundante Pipelines</translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/health/pipelines_panel.cpp" line="100"/>
         <source> · %n pipeline switch(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> · %n Pipeline-Umschaltung</numerusform>
+            <numerusform> · %n Pipeline-Umschaltungen</numerusform>
         </translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="101"/>
         <source> · EMERGENCY SLATE ON AIR: no pipeline delivers</source>
-        <translation type="unfinished"></translation>
+        <translation> · NOTSTANDBILD AUF SENDUNG: keine Pipeline liefert</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="113"/>
         <source>yes</source>
-        <translation type="unfinished"></translation>
+        <translation>ja</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="113"/>
         <source>no</source>
-        <translation type="unfinished"></translation>
+        <translation>nein</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="117"/>
         <source>ON AIR</source>
-        <translation type="unfinished"></translation>
+        <translation>AUF SENDUNG</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="118"/>
         <source>no (held out after a restart)</source>
-        <translation type="unfinished"></translation>
+        <translation>nein (nach Neustart zurückgehalten)</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="148"/>
         <source>all</source>
-        <translation type="unfinished"></translation>
+        <translation>alle</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="162"/>
         <source>Pipeline %1</source>
-        <translation type="unfinished"></translation>
+        <translation>Pipeline %1</translation>
     </message>
     <message>
         <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
         <source>aligned</source>
-        <translation type="unfinished"></translation>
+        <translation>ausgerichtet</translation>
     </message>
     <message numerus="yes">
         <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
         <source>%n violation(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n Verstoß</numerusform>
+            <numerusform>%n Verstöße</numerusform>
         </translation>
     </message>
 </context>

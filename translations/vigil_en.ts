@@ -1265,9 +1265,9 @@ M %2 / S %3 LUFS</source>
     <message numerus="yes">
         <location filename="../ui/health/inputs_panel.cpp" line="65"/>
         <source> · %n input switch(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> · %n input switch</numerusform>
+            <numerusform> · %n input switches</numerusform>
         </translation>
     </message>
 </context>
@@ -1786,9 +1786,9 @@ M %2 / S %3 LUFS</source>
     <message numerus="yes">
         <location filename="../ui/health/pipelines_panel.cpp" line="100"/>
         <source> · %n pipeline switch(es)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform> · %n pipeline switch</numerusform>
+            <numerusform> · %n pipeline switches</numerusform>
         </translation>
     </message>
     <message>
@@ -1834,9 +1834,9 @@ M %2 / S %3 LUFS</source>
     <message numerus="yes">
         <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
         <source>%n violation(s)</source>
-        <translation type="unfinished">
-            <numerusform></numerusform>
-            <numerusform></numerusform>
+        <translation>
+            <numerusform>%n violation</numerusform>
+            <numerusform>%n violations</numerusform>
         </translation>
     </message>
 </context>
