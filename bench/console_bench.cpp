@@ -8,8 +8,10 @@
 //            decoding the same playlists (-f null): the reference cost of
 //            "decode what viewers get"
 // For each: the GUI thread's responsiveness (a probe thread posts to the GUI
-// thread every 10 ms and times how late each post runs: a block of the GUI
-// thread shows as lateness), frames shown per second by every QVideoSink,
+// thread every 10 ms and times how late each post runs, and how much of that
+// lateness the GUI thread spent busy on its CPU clock: busy is the GUI thread
+// blocked by work of its own, the rest is the thread waiting for a core on a
+// loaded machine), frames shown per second by every QVideoSink,
 // this process's CPU and RSS, and the ffmpeg processes' CPU. One JSON line
 // per phase on stdout.
 #include <QApplication>
@@ -20,13 +22,16 @@
 #include <QVideoSink>
 #include <QVideoWidget>
 
+#include <pthread.h>
 #include <unistd.h>
 #include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <cstdio>
+#include <ctime>
 #include <fstream>
 #include <mutex>
+#include <set>
 #include <string>
 #include <thread>
 #include <utility>
@@ -79,38 +84,51 @@ double rssMb(qint64 pid) {
   return 0;
 }
 
-// Posts to the GUI thread every 10 ms and records how late each post runs.
+double threadCpuMs(clockid_t clock) {
+  timespec ts{};
+  clock_gettime(clock, &ts);
+  return double(ts.tv_sec) * 1e3 + double(ts.tv_nsec) / 1e6;
+}
+
+// Posts to the GUI thread every 10 ms; records how late each post runs and
+// how much CPU the GUI thread used meanwhile. Construct on the GUI thread.
 class GuiProbe {
  public:
+  GuiProbe() { pthread_getcpuclockid(pthread_self(), &guiClock_); }
   void start() {
     stop_ = false;
     thread_ = std::thread([this] {
       while (!stop_) {
         const auto posted = Clock::now();
+        const double cpuAtPost = threadCpuMs(guiClock_);
         QMetaObject::invokeMethod(
             qApp,
-            [this, posted] {
-              const double ms = std::chrono::duration<double, std::milli>(Clock::now() - posted).count();
+            [this, posted, cpuAtPost] {
+              const double lateMs = std::chrono::duration<double, std::milli>(Clock::now() - posted).count();
+              const double busyMs = threadCpuMs(CLOCK_THREAD_CPUTIME_ID) - cpuAtPost;
               std::lock_guard lock(mutex_);
-              latenciesMs_.push_back(ms);
+              lateMs_.push_back(lateMs);
+              busyMs_.push_back(busyMs);
             },
             Qt::QueuedConnection);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
       }
     });
   }
-  std::vector<double> stop() {
+  // Lateness and busy time of each probe, in order.
+  std::pair<std::vector<double>, std::vector<double>> stop() {
     stop_ = true;
     if (thread_.joinable()) thread_.join();
     std::lock_guard lock(mutex_);
-    return std::exchange(latenciesMs_, {});
+    return {std::exchange(lateMs_, {}), std::exchange(busyMs_, {})};
   }
 
  private:
+  clockid_t guiClock_{};
   std::thread thread_;
   std::atomic<bool> stop_{false};
   std::mutex mutex_;
-  std::vector<double> latenciesMs_;
+  std::vector<double> lateMs_, busyMs_;
 };
 
 double percentile(std::vector<double> v, double p) {
@@ -162,10 +180,11 @@ int main(int argc, char** argv) {
   waitMs(8000);  // channels start, pipelines settle
 
   std::atomic<long> frames{0};
+  std::set<QVideoSink*> watched;
   auto watchSinks = [&] {
     for (auto* w : window->findChildren<QVideoWidget*>())
-      QObject::connect(
-          w->videoSink(), &QVideoSink::videoFrameChanged, w, [&frames] { ++frames; }, Qt::UniqueConnection);
+      if (watched.insert(w->videoSink()).second)
+        QObject::connect(w->videoSink(), &QVideoSink::videoFrameChanged, w, [&frames] { ++frames; });
   };
 
   auto phase = [&](const char* name, const std::vector<QProcess*>& helpers) {
@@ -182,11 +201,12 @@ int main(int argc, char** argv) {
       waitMs(1000);
       peakRss = std::max(peakRss, rssMb(self));
     }
-    auto lat = probe.stop();
+    auto [lat, busy] = probe.stop();
     const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
     double helpers1 = 0;
     for (size_t i = 0; i < helpers.size(); ++i) helpers1 += cpuSecondsOf(helpers[i]->processId()) - helperCpu0[i];
     const long over50 = std::count_if(lat.begin(), lat.end(), [](double ms) { return ms > 50; });
+    const long busyOver50 = std::count_if(busy.begin(), busy.end(), [](double ms) { return ms > 50; });
     nlohmann::json j = {{"phase", name},
                         {"channels", channels},
                         {"seconds", wall},
@@ -195,6 +215,9 @@ int main(int argc, char** argv) {
                         {"gui_late_p99_ms", percentile(lat, 99)},
                         {"gui_late_max_ms", lat.empty() ? 0 : *std::max_element(lat.begin(), lat.end())},
                         {"gui_late_over_50ms", over50},
+                        {"gui_busy_p99_ms", percentile(busy, 99)},
+                        {"gui_busy_max_ms", busy.empty() ? 0 : *std::max_element(busy.begin(), busy.end())},
+                        {"gui_busy_over_50ms", busyOver50},
                         {"video_sinks", window->findChildren<QVideoWidget*>().size()},
                         {"frames_per_second_all_sinks", double(frames) / wall},
                         {"console_cores", (cpuSecondsOf(self) - cpu0) / wall},

@@ -9,7 +9,7 @@ cd "$(dirname "$0")/.."
 build=${VIGIL_BUILD:-build/dev}
 cmake --build "$build" --target vigil-console-bench vigil-pipeline >/dev/null
 echo "load before: $(cut -d' ' -f1-3 /proc/loadavg)"
-xvfb-run -a -s "-screen 0 1920x1080x24" "$build/bench/vigil-console-bench" "$@" 2>/dev/null | tee /tmp/console_bench.jsonl
+xvfb-run -a -s "-screen 0 1920x1080x24" "$build/bench/vigil-console-bench" "$@" 2>/tmp/console_bench.log | tee /tmp/console_bench.jsonl
 echo "load after: $(cut -d' ' -f1-3 /proc/loadavg)"
 python3 - <<'PY'
 import json
@@ -18,6 +18,7 @@ by = {r['phase']: r for r in rows}
 for r in rows:
     print(f"{r['phase']:7s} GUI late p50 {r['gui_late_p50_ms']:.1f} ms, p99 {r['gui_late_p99_ms']:.1f} ms, "
           f"max {r['gui_late_max_ms']:.1f} ms, >50 ms: {r['gui_late_over_50ms']}; "
+          f"GUI busy p99 {r['gui_busy_p99_ms']:.1f} ms, max {r['gui_busy_max_ms']:.1f} ms, >50 ms: {r['gui_busy_over_50ms']}; "
           f"{r['frames_per_second_all_sinks']:.1f} frames/s over {r['video_sinks']} monitors; "
           f"console {r['console_cores']:.3f} cores, peak RSS {r['console_peak_rss_mb']:.0f} MB; "
           f"ffmpeg {r['ffmpeg_cores']:.3f} cores")

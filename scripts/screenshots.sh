@@ -51,5 +51,5 @@ shoot() {  # name, seconds to settle, vigil arguments...
   echo "$out/console-$name.png"
 }
 shoot wall 20
-shoot channel 25 --open demo
+shoot channel 25 --open news
 shoot editor 12 --edit news

@@ -1405,7 +1405,7 @@ M %2 / S %3 LUFS</translation>
     <message>
         <location filename="../ui/main_window.cpp" line="145"/>
         <source>C&amp;hannel</source>
-        <translation>&amp;Kanal</translation>
+        <translation>Ka&amp;nal</translation>
     </message>
     <message>
         <location filename="../ui/main_window.cpp" line="146"/>
