@@ -89,8 +89,8 @@
     </message>
     <message>
         <location filename="../ui/tally.cpp" line="63"/>
-        <source> (primary %1: %2)</source>
-        <translation> (primär %1: %2)</translation>
+        <source> (%1: %2)</source>
+        <translation> (%1: %2)</translation>
     </message>
     <message>
         <location filename="../ui/tally.cpp" line="66"/>

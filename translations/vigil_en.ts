@@ -89,7 +89,7 @@
     </message>
     <message>
         <location filename="../ui/tally.cpp" line="63"/>
-        <source> (primary %1: %2)</source>
+        <source> (%1: %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>

@@ -60,7 +60,7 @@ QString onAirText(const control::ChannelStatus& c) {
   QString text = QCoreApplication::translate("Tally", "On air from %1").arg(QString::fromStdString(c.onAir));
   if (t == Tally::Backup) {
     const auto& primary = c.inputs.front();
-    text += QCoreApplication::translate("Tally", " (primary %1: %2)")
+    text += QCoreApplication::translate("Tally", " (%1: %2)")
                 .arg(QString::fromStdString(primary.id), QString::fromStdString(primary.fault));
   }
   if (c.holdOnBackup) text += QCoreApplication::translate("Tally", ", held on backup");
