@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <memory>
 #include <mutex>
 #include <set>
 #include <string>
@@ -92,23 +93,25 @@ double threadCpuMs(clockid_t clock) {
 
 // Posts to the GUI thread every 10 ms; records how late each post runs and
 // how much CPU the GUI thread used meanwhile. Construct on the GUI thread.
+// The samples live in a shared state: a post still queued when the probe
+// stops must not outlive what it writes to.
 class GuiProbe {
  public:
   GuiProbe() { pthread_getcpuclockid(pthread_self(), &guiClock_); }
   void start() {
-    stop_ = false;
-    thread_ = std::thread([this] {
-      while (!stop_) {
+    thread_ = std::thread([state = state_, clock = guiClock_] {
+      while (!state->stop) {
         const auto posted = Clock::now();
-        const double cpuAtPost = threadCpuMs(guiClock_);
+        const double cpuAtPost = threadCpuMs(clock);
         QMetaObject::invokeMethod(
             qApp,
-            [this, posted, cpuAtPost] {
+            [state, posted, cpuAtPost] {
               const double lateMs = std::chrono::duration<double, std::milli>(Clock::now() - posted).count();
               const double busyMs = threadCpuMs(CLOCK_THREAD_CPUTIME_ID) - cpuAtPost;
-              std::lock_guard lock(mutex_);
-              lateMs_.push_back(lateMs);
-              busyMs_.push_back(busyMs);
+              std::lock_guard lock(state->mutex);
+              if (state->stop) return;
+              state->lateMs.push_back(lateMs);
+              state->busyMs.push_back(busyMs);
             },
             Qt::QueuedConnection);
         std::this_thread::sleep_for(std::chrono::milliseconds(10));
@@ -117,18 +120,24 @@ class GuiProbe {
   }
   // Lateness and busy time of each probe, in order.
   std::pair<std::vector<double>, std::vector<double>> stop() {
-    stop_ = true;
+    {
+      std::lock_guard lock(state_->mutex);
+      state_->stop = true;
+    }
     if (thread_.joinable()) thread_.join();
-    std::lock_guard lock(mutex_);
-    return {std::exchange(lateMs_, {}), std::exchange(busyMs_, {})};
+    std::lock_guard lock(state_->mutex);
+    return {std::exchange(state_->lateMs, {}), std::exchange(state_->busyMs, {})};
   }
 
  private:
+  struct State {
+    std::atomic<bool> stop{false};
+    std::mutex mutex;
+    std::vector<double> lateMs, busyMs;
+  };
+  std::shared_ptr<State> state_ = std::make_shared<State>();
   clockid_t guiClock_{};
   std::thread thread_;
-  std::atomic<bool> stop_{false};
-  std::mutex mutex_;
-  std::vector<double> lateMs_, busyMs_;
 };
 
 double percentile(std::vector<double> v, double p) {
