@@ -16,6 +16,7 @@
 #include <tuple>
 
 #include "engine_client.h"
+#include "qt_string.h"
 #include "tally.h"
 
 namespace vigil::ui {
@@ -25,8 +26,6 @@ namespace {
 constexpr int kThumbWidth = 224;
 constexpr int kThumbHeight = 126;
 constexpr int kTileWidth = kThumbWidth + 16;
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 int statusRank(const control::ChannelStatus& c) {
   switch (tallyOf(c)) {

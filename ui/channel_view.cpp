@@ -17,13 +17,10 @@
 #include "health/manifest_age_chart.h"
 #include "health/pipelines_panel.h"
 #include "operator_actions.h"
+#include "qt_string.h"
 #include "tally.h"
 
 namespace vigil::ui {
-
-namespace {
-QString qs(const std::string& s) { return QString::fromStdString(s); }
-}  // namespace
 
 template <typename Panel>
 Panel* ChannelView::addPanel(Panel* panel, const QString& tab) {

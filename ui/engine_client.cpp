@@ -4,6 +4,8 @@
 #include <chrono>
 #include <functional>
 
+#include "qt_string.h"
+
 namespace vigil::ui {
 
 namespace {
@@ -12,8 +14,6 @@ int64_t nowUtcUs() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 }  // namespace
 

@@ -5,12 +5,11 @@
 #include <QWidget>
 
 #include "engine_client.h"
+#include "qt_string.h"
 
 namespace vigil::ui {
 
 namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 const control::InputStatus* findInput(const control::ChannelStatus& c, const std::string& id) {
   for (const auto& in : c.inputs)

@@ -24,12 +24,11 @@
 #include "editor/ladder_editor.h"
 #include "editor/schema_fields.h"
 #include "engine_client.h"
+#include "qt_string.h"
 #include "tally.h"
 
 namespace vigil::ui {
 namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 // The schema's verdict on a spec: the parsed (normalised) spec, or the message.
 Result<ChannelSpec> checked(const ChannelSpec& spec) {

@@ -16,6 +16,7 @@
 
 #include "health/alarm_history_chart.h"
 #include "health/health_style.h"
+#include "qt_string.h"
 
 namespace vigil::ui {
 
@@ -27,8 +28,6 @@ int64_t nowUtcUs() {
   using namespace std::chrono;
   return duration_cast<microseconds>(system_clock::now().time_since_epoch()).count();
 }
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 QIcon severityDot(monitor::Severity severity) {
   QPixmap dot(12, 12);

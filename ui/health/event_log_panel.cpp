@@ -11,6 +11,7 @@
 #include <algorithm>
 
 #include "health/health_style.h"
+#include "qt_string.h"
 
 namespace vigil::ui {
 
@@ -19,7 +20,6 @@ namespace {
 // file); every other actor (an operator, the API) is an operator action.
 bool operatorAction(const std::string& actor) { return actor != "engine" && actor != "config"; }
 
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 }  // namespace
 
 // ---- model ----

@@ -15,13 +15,12 @@
 #include <algorithm>
 
 #include "health/health_style.h"
+#include "qt_string.h"
 #include "tally.h"
 
 namespace vigil::ui {
 
 namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 QChartView* smallChart(QWidget* parent, const QString& title, QDateTimeAxis* time, QValueAxis* left) {
   auto* chart = new QChart;

@@ -8,13 +8,12 @@
 #include <algorithm>
 
 #include "health/health_style.h"
+#include "qt_string.h"
 #include "tally.h"
 
 namespace vigil::ui {
 
 namespace {
-
-QString qs(const std::string& s) { return QString::fromStdString(s); }
 
 const QColor kDark(0x10, 0x12, 0x15);
 
