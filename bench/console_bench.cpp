@@ -196,13 +196,13 @@ int main(int argc, char** argv) {
         QObject::connect(w->videoSink(), &QVideoSink::videoFrameChanged, w, [&frames] { ++frames; });
   };
 
-  auto phase = [&](const char* name, const std::vector<QProcess*>& helpers) {
+  auto phase = [&](const char* name, const std::vector<QProcess*>& references) {
     watchSinks();
     frames = 0;
     GuiProbe probe;
     const double cpu0 = cpuSecondsOf(self);
-    std::vector<double> helperCpu0;
-    for (auto* p : helpers) helperCpu0.push_back(cpuSecondsOf(p->processId()));
+    std::vector<double> referenceCpu0;
+    for (auto* p : references) referenceCpu0.push_back(cpuSecondsOf(p->processId()));
     double peakRss = 0;
     const auto t0 = Clock::now();
     probe.start();
@@ -212,8 +212,9 @@ int main(int argc, char** argv) {
     }
     auto [lat, busy] = probe.stop();
     const double wall = std::chrono::duration<double>(Clock::now() - t0).count();
-    double helpers1 = 0;
-    for (size_t i = 0; i < helpers.size(); ++i) helpers1 += cpuSecondsOf(helpers[i]->processId()) - helperCpu0[i];
+    double referenceCpu = 0;
+    for (size_t i = 0; i < references.size(); ++i)
+      referenceCpu += cpuSecondsOf(references[i]->processId()) - referenceCpu0[i];
     const long over50 = std::count_if(lat.begin(), lat.end(), [](double ms) { return ms > 50; });
     const long busyOver50 = std::count_if(busy.begin(), busy.end(), [](double ms) { return ms > 50; });
     nlohmann::json j = {{"phase", name},
@@ -231,8 +232,8 @@ int main(int argc, char** argv) {
                         {"frames_per_second_all_sinks", double(frames) / wall},
                         {"console_cores", (cpuSecondsOf(self) - cpu0) / wall},
                         {"console_peak_rss_mb", peakRss},
-                        {"ffmpeg_processes", helpers.size()},
-                        {"ffmpeg_cores", helpers1 / wall}};
+                        {"ffmpeg_processes", references.size()},
+                        {"ffmpeg_cores", referenceCpu / wall}};
     std::printf("%s\n", j.dump().c_str());
     std::fflush(stdout);
   };
