@@ -30,6 +30,7 @@
 #include <cstdio>
 #include <ctime>
 #include <fstream>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <set>
@@ -240,12 +241,22 @@ int main(int argc, char** argv) {
 
   vigil::ui::EnginePage* page = window->page(0);
   phase("wall", {});
-  page->showChannel("demo");
+  // Opening and leaving a channel's view run on the GUI thread: the probes
+  // start, and later are told to stop and waited for.
+  auto timedMs = [](const std::function<void()>& f) {
+    const auto t0 = Clock::now();
+    f();
+    return std::chrono::duration<double, std::milli>(Clock::now() - t0).count();
+  };
+  const double openMs = timedMs([&] { page->showChannel("demo"); });
   waitMs(3000);
   phase("view", {});
 
   // The same renditions decoded by the ffmpeg CLI, the console back on its wall.
-  page->showWall();
+  const double closeMs = timedMs([&] { page->showWall(); });
+  std::printf(
+      "%s\n",
+      nlohmann::json({{"phase", "switch"}, {"open_view_ms", openMs}, {"close_view_ms", closeMs}}).dump().c_str());
   waitMs(2000);
   std::vector<QProcess*> ffmpegs;
   const auto status = engine->channel("demo");

@@ -123,6 +123,10 @@ void AudioMeter::start() {
   timer_.start();
 }
 
+void AudioMeter::requestStop() {
+  if (probe_) probe_->requestStop();
+}
+
 void AudioMeter::stop() {
   if (!probe_) return;
   probe_->stop();

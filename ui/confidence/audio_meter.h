@@ -26,6 +26,7 @@ class AudioMeter : public QWidget {
   void setSource(const QString& masterUrl, const QString& renditionId);
   void start();
   void stop();
+  void requestStop();  // stop() without waiting (see RenditionProbe::requestStop)
   bool running() const { return probe_ != nullptr; }
 
   const QString& renditionId() const { return renditionId_; }

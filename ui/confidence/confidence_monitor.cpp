@@ -99,6 +99,10 @@ void ConfidenceMonitor::start() {
   statsTimer_.start();
 }
 
+void ConfidenceMonitor::requestStop() {
+  if (probe_) probe_->requestStop();
+}
+
 void ConfidenceMonitor::stop() {
   if (!probe_) return;
   probe_->stop();  // joins: no picture is handed over after this

@@ -36,6 +36,7 @@ class ConfidenceMonitor : public QWidget {
   void setSource(const QString& masterUrl, const QString& renditionId, int64_t targetBitrateBps);
   void start();
   void stop();
+  void requestStop();  // stop() without waiting (see RenditionProbe::requestStop)
   bool running() const;
 
   const QString& renditionId() const { return renditionId_; }

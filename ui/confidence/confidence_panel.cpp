@@ -126,6 +126,10 @@ void ConfidencePanel::startProbes() {
 
 void ConfidencePanel::stopProbes() {
   compareTimer_.stop();
+  // Every probe is told first, then each is waited for: the GUI thread waits
+  // for the slowest probe to end, not for all of them one after the other.
+  for (ConfidenceMonitor* m : monitors_) m->requestStop();
+  audio_->requestStop();
   for (ConfidenceMonitor* m : monitors_) m->stop();
   audio_->stop();
 }

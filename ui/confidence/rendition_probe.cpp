@@ -531,14 +531,17 @@ void RenditionProbe::start() {
   thread_ = std::thread([this] { run(); });
 }
 
-void RenditionProbe::stop() {
+void RenditionProbe::requestStop() {
   if (!thread_.joinable()) return;
   stopping_ = true;
   if (shared_->http) shared_->http->interrupt();
-  {
-    std::lock_guard lock(wakeMutex_);
-    wake_.notify_all();
-  }
+  std::lock_guard lock(wakeMutex_);
+  wake_.notify_all();
+}
+
+void RenditionProbe::stop() {
+  if (!thread_.joinable()) return;
+  requestStop();
   thread_.join();
   shared_->update([](ProbeStats& s) {
     if (s.state == ProbeStats::State::Failed) return;  // keeps saying why

@@ -106,6 +106,9 @@ class RenditionProbe {
   void start();
   // Ends the thread promptly (an HTTP wait is interrupted); idempotent.
   void stop();
+  // The first half of stop(), without waiting: several probes asked at once
+  // then stop in the time of the slowest, not of their sum.
+  void requestStop();
   bool running() const { return thread_.joinable(); }
 
   const ProbeConfig& config() const { return config_; }
