@@ -4,12 +4,12 @@
 <context>
     <name>ChannelTile</name>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="46"/>
+        <location filename="../ui/channel_grid.cpp" line="45"/>
         <source>age —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="47"/>
+        <location filename="../ui/channel_grid.cpp" line="46"/>
         <source>age %1 s</source>
         <translation type="unfinished"></translation>
     </message>
@@ -78,22 +78,27 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tally.cpp" line="59"/>
+        <location filename="../ui/tally.cpp" line="60"/>
+        <source>Slate: put on air by an operator</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/tally.cpp" line="61"/>
         <source>Slate: no input is fit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tally.cpp" line="60"/>
+        <location filename="../ui/tally.cpp" line="62"/>
         <source>On air from %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tally.cpp" line="63"/>
+        <location filename="../ui/tally.cpp" line="65"/>
         <source> (%1: %2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/tally.cpp" line="66"/>
+        <location filename="../ui/tally.cpp" line="68"/>
         <source>, held on backup</source>
         <translation type="unfinished"></translation>
     </message>
@@ -101,77 +106,77 @@
 <context>
     <name>vigil::ui::AlarmsPanel</name>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="58"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="57"/>
         <source>Acknowledge</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="61"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="60"/>
         <source>Alarms raised, last 2 hours (10 min, UTC)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="62"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="61"/>
         <source>Alarms raised, last 24 hours (hourly, UTC)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="66"/>
         <source>Severity</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="66"/>
         <source>Kind</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="66"/>
         <source>Subject</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="66"/>
         <source>Detail</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="66"/>
         <source>Raised (UTC)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="67"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="66"/>
         <source>Acknowledged</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="156"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="155"/>
         <source>engine: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="159"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="158"/>
         <source>%1 at %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="196"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="195"/>
         <source>Acknowledging alarm %1 as %2…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="203"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="202"/>
         <source>Alarm %1 acknowledged by %2.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="204"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="203"/>
         <source>Alarm %1 not acknowledged: %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/alarms_panel.cpp" line="233"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="232"/>
         <source>Only the newest %1 alarms are counted.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -199,38 +204,38 @@
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="144"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="148"/>
         <source>Audio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="144"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="148"/>
         <source>Audio %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="148"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="152"/>
         <source>Peak %1 dBFS
 M %2 / S %3 LUFS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="151"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="155"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="153"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="157"/>
         <source>Retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="155"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="159"/>
         <source>Cannot follow: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/audio_meter.cpp" line="157"/>
+        <location filename="../ui/confidence/audio_meter.cpp" line="161"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
@@ -307,219 +312,219 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::ChannelEditor</name>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="52"/>
-        <location filename="../ui/editor/channel_editor.cpp" line="56"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="51"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="55"/>
         <source>Channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="57"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="56"/>
         <source>Inputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="58"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="57"/>
         <source>Ladder and audio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="59"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="58"/>
         <source>Packaging</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="75"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="74"/>
         <source>Save and start</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="102"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="101"/>
         <source>e.g. news1 (letters, digits, - and _)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="106"/>
-        <location filename="../ui/editor/channel_editor.cpp" line="209"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="105"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="208"/>
         <source>Id</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="107"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="106"/>
         <source>Name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="112"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="111"/>
         <source>Built-in test source (pattern, clock and tone)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="114"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="113"/>
         <source>Contribution inputs (SRT or RTMP, see Inputs)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="120"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="119"/>
         <source>Source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="128"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="127"/>
         <source>at</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="130"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="129"/>
         <source>fps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="132"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="131"/>
         <source>Source picture (the pattern&apos;s, or what the inputs carry)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="139"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="138"/>
         <source>Redundancy</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="141"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="140"/>
         <source>Restart the channel to apply (it leaves the air while it restarts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="163"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="162"/>
         <source>Failover</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="169"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="168"/>
         <source>Loss of signal after (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="170"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="169"/>
         <source>Black picture after (ms, 0: never)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="171"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="170"/>
         <source>Silence after (ms, 0: never)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="172"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="171"/>
         <source>Frozen picture after (ms, 0: never)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="174"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="173"/>
         <source>Return to the primary by itself</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="179"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="178"/>
         <source>Primary fit for (ms) before the return</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="193"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="192"/>
         <source>Audio (AAC)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="210"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="209"/>
         <source>Bitrate (kbps)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="211"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="210"/>
         <source>Channels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="212"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="211"/>
         <source>Language</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="213"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="212"/>
         <source>Name shown by players</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="225"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="224"/>
         <source>Segment duration (ms)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="226"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="225"/>
         <source>Part duration (ms, divides the segment)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="228"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="227"/>
         <source>Part hold back (ms, at least 3 parts)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="230"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="229"/>
         <source>Live window (segments)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="232"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="231"/>
         <source>DVR window (segments)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="244"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="243"/>
         <source>New channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="252"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="251"/>
         <source>Edit channel %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="253"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="252"/>
         <source>Loading %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="266"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="265"/>
         <source>The engine has no channel %1.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="357"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="356"/>
         <source>inputs: add an input, or choose the built-in test source</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="391"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="390"/>
         <source>Not saved: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="404"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="403"/>
         <source>Stopping %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="417"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="416"/>
         <source>Saving %1…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="432"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="431"/>
         <source>Saved: %1 is starting with these settings.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="437"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="436"/>
         <source>The engine did not save %1: %2</source>
         <translation type="unfinished"></translation>
     </message>
@@ -527,37 +532,37 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::ChannelGrid</name>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="153"/>
+        <location filename="../ui/channel_grid.cpp" line="152"/>
         <source>Filter channels</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="157"/>
+        <location filename="../ui/channel_grid.cpp" line="156"/>
         <source>Sort: status, worst first</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="158"/>
+        <location filename="../ui/channel_grid.cpp" line="157"/>
         <source>Sort: name</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="159"/>
+        <location filename="../ui/channel_grid.cpp" line="158"/>
         <source>Sort: manifest age</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="160"/>
+        <location filename="../ui/channel_grid.cpp" line="159"/>
         <source>Sort: alarms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="161"/>
+        <location filename="../ui/channel_grid.cpp" line="160"/>
         <source>Problems only</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="260"/>
+        <location filename="../ui/channel_grid.cpp" line="259"/>
         <source>%1 channels, %2 need attention</source>
         <translation type="unfinished"></translation>
     </message>
@@ -565,42 +570,42 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::ChannelTile</name>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="63"/>
+        <location filename="../ui/channel_grid.cpp" line="62"/>
         <source>no picture yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="93"/>
+        <location filename="../ui/channel_grid.cpp" line="92"/>
         <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="96"/>
+        <location filename="../ui/channel_grid.cpp" line="95"/>
         <source>no pipeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="98"/>
+        <location filename="../ui/channel_grid.cpp" line="97"/>
         <source>emergency slate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="100"/>
+        <location filename="../ui/channel_grid.cpp" line="99"/>
         <source>P— of %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="102"/>
+        <location filename="../ui/channel_grid.cpp" line="101"/>
         <source>P%1 on air</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_grid.cpp" line="106"/>
+        <location filename="../ui/channel_grid.cpp" line="105"/>
         <source>no alarms</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/channel_grid.cpp" line="109"/>
+        <location filename="../ui/channel_grid.cpp" line="108"/>
         <source>%n alarm(s)</source>
         <translation>
             <numerusform>%n alarm</numerusform>
@@ -611,103 +616,103 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::ChannelView</name>
     <message>
-        <location filename="../ui/channel_view.cpp" line="44"/>
+        <location filename="../ui/channel_view.cpp" line="41"/>
         <source>◀ Wall</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="47"/>
+        <location filename="../ui/channel_view.cpp" line="44"/>
         <source>Back to every channel (Esc)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="57"/>
+        <location filename="../ui/channel_view.cpp" line="54"/>
         <source>Edit…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="92"/>
+        <location filename="../ui/channel_view.cpp" line="89"/>
         <source>Inputs</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="93"/>
+        <location filename="../ui/channel_view.cpp" line="90"/>
         <source>Pipelines</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="94"/>
-        <location filename="../ui/channel_view.cpp" line="133"/>
+        <location filename="../ui/channel_view.cpp" line="91"/>
+        <location filename="../ui/channel_view.cpp" line="130"/>
         <source>Alarms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="95"/>
+        <location filename="../ui/channel_view.cpp" line="92"/>
         <source>Events</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="96"/>
+        <location filename="../ui/channel_view.cpp" line="93"/>
         <source>Cost and availability</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="101"/>
+        <location filename="../ui/channel_view.cpp" line="98"/>
         <source>Rehearsal running: the fault is performed now and its impact measured…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="118"/>
+        <location filename="../ui/channel_view.cpp" line="115"/>
         <source>No channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="118"/>
+        <location filename="../ui/channel_view.cpp" line="115"/>
         <source>%1 (not declared)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="124"/>
+        <location filename="../ui/channel_view.cpp" line="121"/>
         <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="131"/>
+        <location filename="../ui/channel_view.cpp" line="128"/>
         <source> · pipeline %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="133"/>
+        <location filename="../ui/channel_view.cpp" line="130"/>
         <source>Alarms (%1)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="135"/>
+        <location filename="../ui/channel_view.cpp" line="132"/>
         <source>manifest age —</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="135"/>
+        <location filename="../ui/channel_view.cpp" line="132"/>
         <source>manifest age %1 s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="144"/>
+        <location filename="../ui/channel_view.cpp" line="141"/>
         <source>Rehearsal refused: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="147"/>
+        <location filename="../ui/channel_view.cpp" line="144"/>
         <source>no switch seen</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="147"/>
+        <location filename="../ui/channel_view.cpp" line="144"/>
         <source>switched in %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/channel_view.cpp" line="148"/>
+        <location filename="../ui/channel_view.cpp" line="145"/>
         <source>Rehearsal %1 (%2): %3; worst manifest age %4 s (before: %5 s); %6 parts lost, %7 repeated; observed %8 s.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -715,77 +720,77 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::ConfidenceMonitor</name>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="162"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="166"/>
         <source>%1×%2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="162"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="166"/>
         <source>—</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="163"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="167"/>
         <source>%1 fps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="167"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="171"/>
         <source>%1 / %2 kbps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="171"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="175"/>
         <source>— / %1 kbps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="177"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="181"/>
         <source>IDR ?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="179"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="183"/>
         <source>No segment start seen yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="182"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="186"/>
         <source>IDR ✓</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="185"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="189"/>
         <source>Segment %1 starts with an IDR at its boundary, as in the other renditions</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="188"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="192"/>
         <source>IDR ✗</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="192"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="196"/>
         <source>Another rendition starts segment %1 elsewhere</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="199"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="203"/>
         <source>Stopped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="202"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="206"/>
         <source>Connecting…</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="208"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="212"/>
         <source>Retrying: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/confidence/confidence_monitor.cpp" line="211"/>
+        <location filename="../ui/confidence/confidence_monitor.cpp" line="215"/>
         <source>Cannot follow: %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -955,19 +960,19 @@ M %2 / S %3 LUFS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="403"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="402"/>
         <location filename="../ui/engine_client.cpp" line="151"/>
         <source>stop %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/engine_client.cpp" line="156"/>
-        <location filename="../ui/health/alarms_panel.cpp" line="195"/>
+        <location filename="../ui/health/alarms_panel.cpp" line="194"/>
         <source>acknowledge alarm %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/editor/channel_editor.cpp" line="416"/>
+        <location filename="../ui/editor/channel_editor.cpp" line="415"/>
         <location filename="../ui/engine_client.cpp" line="161"/>
         <source>save channel %1</source>
         <translation type="unfinished"></translation>
@@ -1017,157 +1022,157 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::InputCard</name>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="67"/>
+        <location filename="../ui/health/input_card.cpp" line="66"/>
         <source>Black</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="68"/>
+        <location filename="../ui/health/input_card.cpp" line="67"/>
         <source>Silence</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="69"/>
+        <location filename="../ui/health/input_card.cpp" line="68"/>
         <source>Freeze</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="86"/>
+        <location filename="../ui/health/input_card.cpp" line="85"/>
         <source>primary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="86"/>
+        <location filename="../ui/health/input_card.cpp" line="85"/>
         <source>backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="87"/>
+        <location filename="../ui/health/input_card.cpp" line="86"/>
         <source>%1 (%2)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="99"/>
+        <location filename="../ui/health/input_card.cpp" line="98"/>
         <source>bitrate</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="100"/>
+        <location filename="../ui/health/input_card.cpp" line="99"/>
         <source>RTT</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="101"/>
+        <location filename="../ui/health/input_card.cpp" line="100"/>
         <source>lost/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="103"/>
+        <location filename="../ui/health/input_card.cpp" line="102"/>
         <source>Bitrate (kbps)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="106"/>
+        <location filename="../ui/health/input_card.cpp" line="105"/>
         <source>SRT: RTT (ms), lost packets/s</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="157"/>
+        <location filename="../ui/health/input_card.cpp" line="156"/>
         <source>sessions %1 (%2 failed) · continuity errors %3 · codec changes %4 · timestamp jumps %5</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="163"/>
+        <location filename="../ui/health/input_card.cpp" line="162"/>
         <source> · last error: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="209"/>
+        <location filename="../ui/health/input_card.cpp" line="208"/>
         <source>ON AIR</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="209"/>
+        <location filename="../ui/health/input_card.cpp" line="208"/>
         <source>STANDBY</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="212"/>
+        <location filename="../ui/health/input_card.cpp" line="211"/>
         <source>Fit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="213"/>
+        <location filename="../ui/health/input_card.cpp" line="212"/>
         <source>Unfit: %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="220"/>
+        <location filename="../ui/health/input_card.cpp" line="219"/>
         <source>%1: not connected (last packet %2 s ago)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="221"/>
+        <location filename="../ui/health/input_card.cpp" line="220"/>
         <source>%1: not connected (nothing received yet)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="223"/>
+        <location filename="../ui/health/input_card.cpp" line="222"/>
         <source>%1: connected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="223"/>
+        <location filename="../ui/health/input_card.cpp" line="222"/>
         <source>%1: connected from %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="227"/>
+        <location filename="../ui/health/input_card.cpp" line="226"/>
         <source>No picture decoded yet</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="228"/>
+        <location filename="../ui/health/input_card.cpp" line="227"/>
         <source>%1x%2 at %3 fps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="230"/>
+        <location filename="../ui/health/input_card.cpp" line="229"/>
         <source> · %1 / %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="231"/>
+        <location filename="../ui/health/input_card.cpp" line="230"/>
         <source>no video</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="232"/>
+        <location filename="../ui/health/input_card.cpp" line="231"/>
         <source>no audio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="233"/>
+        <location filename="../ui/health/input_card.cpp" line="232"/>
         <source> · keyframe every %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="234"/>
+        <location filename="../ui/health/input_card.cpp" line="233"/>
         <source> · %1 kbps</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="239"/>
+        <location filename="../ui/health/input_card.cpp" line="238"/>
         <source>Alignment with the input on air: unknown</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="240"/>
+        <location filename="../ui/health/input_card.cpp" line="239"/>
         <source>Same programme as on air, drift %1 ms</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/input_card.cpp" line="241"/>
+        <location filename="../ui/health/input_card.cpp" line="240"/>
         <source>Not the same programme as on air (drift %1 ms)</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1519,189 +1524,189 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::OperatorActions</name>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="38"/>
+        <location filename="../ui/operator_actions.cpp" line="37"/>
         <source>Switch input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="39"/>
+        <location filename="../ui/operator_actions.cpp" line="38"/>
         <source>Hold on backup</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="42"/>
+        <location filename="../ui/operator_actions.cpp" line="41"/>
         <source>Prefer pipeline %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="44"/>
+        <location filename="../ui/operator_actions.cpp" line="43"/>
         <source>Restart pipeline %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="48"/>
+        <location filename="../ui/operator_actions.cpp" line="47"/>
         <source>Start channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="49"/>
+        <location filename="../ui/operator_actions.cpp" line="48"/>
         <source>Stop channel</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="50"/>
+        <location filename="../ui/operator_actions.cpp" line="49"/>
         <source>Rehearse failover</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="51"/>
+        <location filename="../ui/operator_actions.cpp" line="50"/>
         <source>Fail over to standby region</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="69"/>
+        <location filename="../ui/operator_actions.cpp" line="68"/>
         <source>The channel stays on its backup even when the primary is healthy again: viewers see the backup&apos;s picture until the hold is released. Use it while the primary path is worked on.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="71"/>
+        <location filename="../ui/operator_actions.cpp" line="70"/>
         <source>The channel returns to the primary once it has been healthy for the hold-off time, at a segment boundary.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="89"/>
+        <location filename="../ui/operator_actions.cpp" line="88"/>
         <source>The channel starts from its saved specification. Its playlists continue the media sequence after a discontinuity; players reloading them resume.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="102"/>
+        <location filename="../ui/operator_actions.cpp" line="101"/>
         <source>A real input failover is performed now and its impact measured for 8 s. If the backup is fit viewers see its picture from the next segment boundary; nothing else.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="104"/>
+        <location filename="../ui/operator_actions.cpp" line="103"/>
         <source>The worker of the pipeline on air is killed now (SIGKILL) and the impact measured for 8 s. If the other pipeline is healthy viewers see no change; if not, the emergency slate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="110"/>
+        <location filename="../ui/operator_actions.cpp" line="109"/>
         <source>No standby region is configured for this engine: region failover needs a standby engine following this one.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="126"/>
+        <location filename="../ui/operator_actions.cpp" line="125"/>
         <source>%1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="128"/>
+        <location filename="../ui/operator_actions.cpp" line="127"/>
         <source>Go ahead?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="144"/>
+        <location filename="../ui/operator_actions.cpp" line="143"/>
         <source>No channel selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="147"/>
+        <location filename="../ui/operator_actions.cpp" line="146"/>
         <source>The channel is not running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="150"/>
+        <location filename="../ui/operator_actions.cpp" line="149"/>
         <source>Start the channel from its saved specification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="154"/>
+        <location filename="../ui/operator_actions.cpp" line="153"/>
         <source>The channel is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../ui/operator_actions.cpp" line="156"/>
         <location filename="../ui/operator_actions.cpp" line="157"/>
-        <location filename="../ui/operator_actions.cpp" line="158"/>
         <source>The channel has no backup input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="162"/>
+        <location filename="../ui/operator_actions.cpp" line="161"/>
         <source>No other input is fit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="165"/>
+        <location filename="../ui/operator_actions.cpp" line="164"/>
         <source>Keep the channel on its backup: no automatic return to the primary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
+        <location filename="../ui/operator_actions.cpp" line="170"/>
         <location filename="../ui/operator_actions.cpp" line="171"/>
-        <location filename="../ui/operator_actions.cpp" line="172"/>
         <source>This channel runs a single pipeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="176"/>
+        <location filename="../ui/operator_actions.cpp" line="175"/>
         <source>Pipeline %1 is already preferred</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="178"/>
+        <location filename="../ui/operator_actions.cpp" line="177"/>
         <source>Pipeline %1 is %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="183"/>
+        <location filename="../ui/operator_actions.cpp" line="182"/>
         <source>Rehearse an input failover and measure its impact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="184"/>
+        <location filename="../ui/operator_actions.cpp" line="183"/>
         <source>Rehearse a pipeline kill and measure its impact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="200"/>
+        <location filename="../ui/operator_actions.cpp" line="199"/>
         <source>Every viewer sees the slate (&quot;we&apos;ll be right back&quot;) and hears silence until an input is put back on air.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="204"/>
+        <location filename="../ui/operator_actions.cpp" line="203"/>
         <source>Input %1 is not fit (%2): viewers would see what it carries now, or the slate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="207"/>
+        <location filename="../ui/operator_actions.cpp" line="206"/>
         <source>Viewers see the feed of %1 from the next segment boundary. It carries the same programme (%2 ms behind): no frame lost or repeated, no stall, no discontinuity.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="211"/>
+        <location filename="../ui/operator_actions.cpp" line="210"/>
         <source>Viewers see the picture and sound of %1 from the next segment boundary: a cut to a different picture, but no stall and no discontinuity (the keyframe grid is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="219"/>
+        <location filename="../ui/operator_actions.cpp" line="218"/>
         <source>Pipeline %1 restarted recently and is held out of the manifest until its output is steady; the packager then takes its parts at a segment boundary. Viewers see no change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="222"/>
+        <location filename="../ui/operator_actions.cpp" line="221"/>
         <source>The packager takes the parts of pipeline %1 from the next segment boundary. Both pipelines encode the same pictures on the same keyframe grid: viewers see no change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="230"/>
+        <location filename="../ui/operator_actions.cpp" line="229"/>
         <source>The worker of pipeline %1 is killed and started again. Pipeline %2 carries the channel meanwhile: viewers see no change. Pipeline %1 rejoins once its output is steady.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="234"/>
+        <location filename="../ui/operator_actions.cpp" line="233"/>
         <source>No other pipeline is up: while pipeline %1 restarts (a few seconds) viewers see the emergency slate, then the programme again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="240"/>
+        <location filename="../ui/operator_actions.cpp" line="239"/>
         <source>The channel goes off air: every viewer&apos;s player stalls within seconds and then fails, because the playlists stop advancing. It stays declared and counts as an outage until it is started again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1709,82 +1714,82 @@ M %2 / S %3 LUFS</source>
 <context>
     <name>vigil::ui::PipelinesPanel</name>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="49"/>
         <source>Pipeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="49"/>
         <source>State</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="49"/>
         <source>Preferred</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="49"/>
         <source>On air</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="49"/>
         <source>Steady</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Restarts</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Last exit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Quality</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="50"/>
         <source>Segment ratio</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="52"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
         <source>Frames dropped</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="52"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="51"/>
         <source>Keyframe violations</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="68"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="67"/>
         <source>Keyframe alignment (renditions x pipelines)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="96"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="95"/>
         <source>Channel %1 is not known to the engine.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="98"/>
         <source>Single pipeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="98"/>
         <source>Two redundant pipelines</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/health/pipelines_panel.cpp" line="100"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="99"/>
         <source> · %n pipeline switch(es)</source>
         <translation>
             <numerusform> · %n pipeline switch</numerusform>
@@ -1792,47 +1797,47 @@ M %2 / S %3 LUFS</source>
         </translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="101"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="100"/>
         <source> · EMERGENCY SLATE ON AIR: no pipeline delivers</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="113"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="112"/>
         <source>yes</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="113"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="112"/>
         <source>no</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="117"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="116"/>
         <source>ON AIR</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="118"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="117"/>
         <source>no (held out after a restart)</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="148"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="147"/>
         <source>all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="162"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="161"/>
         <source>Pipeline %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="185"/>
         <source>aligned</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="185"/>
         <source>%n violation(s)</source>
         <translation>
             <numerusform>%n violation</numerusform>

@@ -56,7 +56,9 @@ QString onAirText(const control::ChannelStatus& c) {
                      .arg(QString::fromUtf8(control::toString(c.state)));
   if (c.emergencySlateOnAir) return QCoreApplication::translate("Tally", "Emergency slate: no pipeline delivers");
   if (c.inputs.empty()) return QCoreApplication::translate("Tally", "On air from the built-in test source");
-  if (c.onAir == "slate") return QCoreApplication::translate("Tally", "Slate: no input is fit");
+  if (c.onAir == "slate")
+    return c.slateByOperator ? QCoreApplication::translate("Tally", "Slate: put on air by an operator")
+                             : QCoreApplication::translate("Tally", "Slate: no input is fit");
   QString text = QCoreApplication::translate("Tally", "On air from %1").arg(QString::fromStdString(c.onAir));
   if (t == Tally::Backup) {
     const auto& primary = c.inputs.front();

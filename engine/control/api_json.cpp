@@ -196,6 +196,7 @@ json toJson(const ChannelStatus& c) {
           {"segments_published", c.segmentsPublished},
           {"renditions", toJsonList(c.renditions)},
           {"on_air", c.onAir},
+          {"slate_by_operator", c.slateByOperator},
           {"hold_on_backup", c.holdOnBackup},
           {"input_switches", c.inputSwitches},
           {"inputs", toJsonList(c.inputs)},
@@ -369,6 +370,7 @@ Result<ChannelStatus> fromJson(const json& j) {
     r("segments_published", o.segmentsPublished);
     r.list("renditions", o.renditions);
     r("on_air", o.onAir);
+    r("slate_by_operator", o.slateByOperator);
     r("hold_on_backup", o.holdOnBackup);
     r("input_switches", o.inputSwitches);
     r.list("inputs", o.inputs);

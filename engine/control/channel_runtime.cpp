@@ -52,6 +52,14 @@ class ProgressRecorder final : public package::PublishObserver {
   std::atomic<int64_t> recorded_{-1};
 };
 
+// Contract 7: an operator's action (or a channel's start and stop) is on
+// disk before the call returns, so a kill -9 right after loses nothing; the
+// engine's own events on media threads are queued.
+void recordAction(store::Store& store, const store::EventRecord& event) {
+  if (auto s = store.appendEventDurable(event); !s)
+    log::get("control")->warn("[ch={}] event {} not recorded: {}", event.channelId, event.kind, s.message());
+}
+
 }  // namespace
 
 struct ChannelRuntime::Impl {
@@ -146,9 +154,9 @@ Status ChannelRuntime::start(const std::string& actor) {
   const auto& period = timeline.current();
   logger->info("[ch={}] started: period {} from segment {} ({} renditions + audio)", spec_.id,
                period.discontinuitySequence, period.firstSegment, spec_.video.size());
-  impl_->store.appendEvent({0, 0, spec_.id, "channel.start", actor,
-                            "period " + std::to_string(period.discontinuitySequence) + " from segment " +
-                                std::to_string(period.firstSegment)});
+  recordAction(impl_->store, {0, 0, spec_.id, "channel.start", actor,
+                              "period " + std::to_string(period.discontinuitySequence) + " from segment " +
+                                  std::to_string(period.firstSegment)});
   return Status::ok();
 }
 
@@ -276,7 +284,7 @@ void ChannelRuntime::stop(const std::string& actor) {
   impl_->selector.reset();
   impl_->pacer.reset();  // what it still holds is published
   if (wasRunning) {
-    impl_->store.appendEvent({0, 0, spec_.id, "channel.stop", actor, ""});
+    recordAction(impl_->store, {0, 0, spec_.id, "channel.stop", actor, ""});
     log::get("control")->info("[ch={}] stopped", spec_.id);
   }
 }
@@ -304,7 +312,7 @@ std::vector<ingest::ContributionInputStatus> ChannelRuntime::inputStatuses() con
 Status ChannelRuntime::selectInput(const std::string& inputId, bool force, const std::string& actor) {
   if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
   if (auto s = impl_->inputSwitch->select(inputId, force); !s) return s;
-  impl_->store.appendEvent({0, 0, spec_.id, "input.select", actor, inputId + (force ? " (forced)" : "")});
+  recordAction(impl_->store, {0, 0, spec_.id, "input.select", actor, inputId + (force ? " (forced)" : "")});
   return Status::ok();
 }
 
@@ -320,7 +328,7 @@ bool ChannelRuntime::pipelineStatus(package::PipelineSelectorStatus& selector,
 Status ChannelRuntime::preferPipeline(int index, const std::string& actor) {
   if (!impl_->selector) return Status::error("channel " + spec_.id + " is not running");
   if (auto s = impl_->selector->prefer(index); !s) return s;
-  impl_->store.appendEvent({0, 0, spec_.id, "pipeline.prefer", actor, "pipeline " + std::to_string(index)});
+  recordAction(impl_->store, {0, 0, spec_.id, "pipeline.prefer", actor, "pipeline " + std::to_string(index)});
   return Status::ok();
 }
 
@@ -328,14 +336,14 @@ Status ChannelRuntime::restartPipeline(int index, const std::string& actor) {
   if (index < 0 || index >= static_cast<int>(impl_->pipelines.size()))
     return Status::error("channel " + spec_.id + " has no pipeline " + std::to_string(index));
   if (auto s = impl_->pipelines[index]->restart("by " + actor); !s) return s;
-  impl_->store.appendEvent({0, 0, spec_.id, "pipeline.restart", actor, "pipeline " + std::to_string(index)});
+  recordAction(impl_->store, {0, 0, spec_.id, "pipeline.restart", actor, "pipeline " + std::to_string(index)});
   return Status::ok();
 }
 
 Status ChannelRuntime::holdOnBackup(bool hold, const std::string& actor) {
   if (!impl_->inputSwitch) return Status::error("channel " + spec_.id + " has no contribution inputs");
   impl_->inputSwitch->holdOnBackup(hold);
-  impl_->store.appendEvent({0, 0, spec_.id, hold ? "input.hold" : "input.release", actor, ""});
+  recordAction(impl_->store, {0, 0, spec_.id, hold ? "input.hold" : "input.release", actor, ""});
   return Status::ok();
 }
 
@@ -417,7 +425,7 @@ Result<RehearsalReport> ChannelRuntime::rehearse(const std::string& kind, int ob
                         {"parts_lost", report.partsLost},
                         {"parts_repeated", report.partsRepeated},
                         {"observed_ms", report.observedMs}};
-  impl_->store.appendEvent({0, report.startedUtcUs, spec_.id, "rehearsal", actor, detail.dump()});
+  recordAction(impl_->store, {0, report.startedUtcUs, spec_.id, "rehearsal", actor, detail.dump()});
   log::get("control")->info("[ch={}] rehearsal {}: {}", spec_.id, kind, detail.dump());
   return report;
 }

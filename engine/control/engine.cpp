@@ -252,6 +252,7 @@ void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtLis
   if (!rt.inputSwitchStatus(sw)) return;
   const auto feeds = rt.inputStatuses();
   st.onAir = sw.onAir;
+  st.slateByOperator = sw.slateByOperator;
   st.holdOnBackup = sw.holdOnBackup;
   st.inputSwitches = sw.switches;
   for (size_t i = 0; i < sw.inputs.size() && i < rt.spec().inputs.size(); ++i) {

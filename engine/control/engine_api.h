@@ -122,6 +122,7 @@ struct ChannelStatus {
   std::vector<RenditionStatus> renditions;
   // Channels with contribution inputs: what is on air ("slate" when none is fit).
   std::string onAir;
+  bool slateByOperator = false;  // an operator put the slate on air: it stays until one selects an input
   bool holdOnBackup = false;
   int64_t inputSwitches = 0;
   std::vector<InputStatus> inputs;

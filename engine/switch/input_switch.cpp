@@ -336,7 +336,8 @@ struct InputSwitch::Impl {
         return kOnSlate;
       };
       if (active == kOnSlate) {
-        if (const size_t to = firstFit(kOnSlate); to != kOnSlate) switchTo(to, inputs[to].id + " fit", true);
+        if (const size_t to = firstFit(kOnSlate); to != kOnSlate && !slateByOperator)
+          switchTo(to, inputs[to].id + " fit", true);
       } else if (faults[active] == Fault::None && bridge == kOnSlate && pendingTo == kOnSlate) {
         maybeBridge(now);
       }
@@ -458,7 +459,8 @@ struct InputSwitch::Impl {
   bool pendingAutomatic = true;
   bool hold = false;
   bool autoReturn = true;
-  size_t alignedTo = kOnSlate;  // the reference of the inputs' alignments
+  bool slateByOperator = false;  // an operator's slate: no input leaves it automatically
+  size_t alignedTo = kOnSlate;   // the reference of the inputs' alignments
   int64_t switches = 0;
   int64_t slateFrames = 0;
   int64_t framesReplayed = 0;
@@ -528,7 +530,10 @@ Status InputSwitch::select(const std::string& inputId, bool force) {
       if (it == impl_->inputs.end()) return Status::error("no input " + inputId);
       to = static_cast<size_t>(it - impl_->inputs.begin());
     }
-    if (to == impl_->active) return Status::ok();
+    if (to == impl_->active) {
+      impl_->slateByOperator = to == kOnSlate;  // an operator's choice, even of what is on air already
+      return Status::ok();
+    }
     const int64_t now = nowUtcUs();
     Fault fault = Fault::None, current = Fault::NoSignal;
     {
@@ -538,6 +543,7 @@ Status InputSwitch::select(const std::string& inputId, bool force) {
     }
     if (fault != Fault::None && !force)
       return Status::error("input " + inputId + " is not fit for air (" + toString(fault) + ")");
+    impl_->slateByOperator = to == kOnSlate;
     // A planned change waits for the segment boundary; leaving a faulty input or the slate does not.
     if (to != kOnSlate && current == Fault::None && !force)
       impl_->schedule(to, "operator", false);
@@ -568,6 +574,7 @@ SwitchStatus InputSwitch::status() const {
   s.onAir = impl_->nameOf(impl_->active);
   s.holdOnBackup = impl_->hold;
   s.autoReturn = impl_->autoReturn;
+  s.slateByOperator = impl_->slateByOperator;
   s.switches = impl_->switches;
   s.slateFrames = impl_->slateFrames;
   s.framesReplayed = impl_->framesReplayed;

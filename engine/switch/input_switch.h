@@ -77,6 +77,7 @@ struct SwitchStatus {
   std::string onAir;  // input id, or "slate"
   bool holdOnBackup = false;
   bool autoReturn = true;
+  bool slateByOperator = false;     // the slate stays until an operator selects an input
   std::vector<InputHealth> inputs;  // in the channel's order (primary first)
   int64_t switches = 0;
   int64_t slateFrames = 0;
@@ -120,7 +121,8 @@ class InputSwitch final : public ingest::FrameSource {
   void stop() override;
 
   // Operator actions. select() puts an input on air now (it must be fit
-  // unless force); "slate" puts the slate on air.
+  // unless force); "slate" puts the slate on air and keeps it there, however
+  // fit the inputs are, until an operator selects one.
   Status select(const std::string& inputId, bool force = false);
   // Latch: never return to the primary automatically while held.
   void holdOnBackup(bool hold);

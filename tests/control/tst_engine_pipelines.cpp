@@ -50,9 +50,15 @@ class TstEnginePipelines : public QObject {
     Engine& e = *engine;
     QVERIFY(test::waitFor([&] { return allUp(e, 2); }, 15000));
     QVERIFY(test::waitFor([&] { return e.channel("red1")->state == ChannelStatus::State::Running; }, 10000));
+    // Whichever worker delivered first is on air; the preferred one takes over once steady.
+    QVERIFY(test::waitFor(
+        [&] {
+          const auto st = e.channel("red1");
+          return st->pipelines[0].preferred && st->pipelines[0].onAir;
+        },
+        10000));
     const auto before = *e.channel("red1");
     QCOMPARE(before.redundancy, std::string("standard"));
-    QVERIFY(before.pipelines[0].preferred && before.pipelines[0].onAir);
     QVERIFY(before.pipelines[0].pid > 0 && before.pipelines[1].pid > 0 &&
             before.pipelines[0].pid != before.pipelines[1].pid);
 
@@ -62,8 +68,8 @@ class TstEnginePipelines : public QObject {
           report->target.c_str(), report->switchMs, report->worstManifestAgeSeconds, report->baselineManifestAgeSeconds,
           static_cast<unsigned long long>(report->partsLost), static_cast<unsigned long long>(report->partsRepeated));
     QCOMPARE(report->target, std::string("pipeline 0"));
-    QVERIFY(report->switchMs >= 0 && report->switchMs < 1000);
-    QVERIFY(report->worstManifestAgeSeconds < 1.5);
+    QVERIFY(report->switchMs >= 0 && report->switchMs < 1000 * test::kRealtimeSlack);
+    QVERIFY(report->worstManifestAgeSeconds < 1.5 * test::kRealtimeSlack);
     QCOMPARE(report->partsLost, uint64_t{0});
     QCOMPARE(report->partsRepeated, uint64_t{0});
     bool kept = false;

@@ -359,6 +359,27 @@ class TestInputSwitch : public QObject {
       QVERIFY2(ev[i].at90k % rig.timeline.segmentDuration90k() == 0, qPrintable(QString::number(ev[i].at90k)));
   }
 
+  // An operator's slate stays on air while both inputs are fit, until an
+  // operator selects an input; the slate that covers a loss does not.
+  void operatorSlateStaysUntilAnInputIsSelected() {
+    Rig rig(fastPolicy());
+    rig.start();
+    QVERIFY(rig.waitOnAir("primary", 2000));
+    QVERIFY(rig.sw->select("slate", false));
+    QVERIFY(rig.sw->status().slateByOperator);
+    QTest::qWait(1000);  // far longer than a tick and the settling time: both inputs stay fit
+    QCOMPARE(rig.sw->status().onAir, std::string("slate"));
+    QVERIFY(rig.sw->select("primary", false));  // leaving the slate is at once
+    QCOMPARE(rig.sw->status().onAir, std::string("primary"));
+    QVERIFY(!rig.sw->status().slateByOperator);
+    rig.stop();
+    checkContinuous(rig.recorder);
+    const auto ev = rig.events.all();
+    QCOMPARE(ev.size(), size_t{3});  // slate -> primary, primary -> slate, slate -> primary
+    QCOMPARE(ev[1].reason, std::string("operator"));
+    QVERIFY(!ev[1].automatic && !ev[2].automatic);
+  }
+
   void lossWithNoBackupPlaysTheSlate() {
     Rig rig(fastPolicy(), 0, 1);
     rig.start();
