@@ -180,7 +180,8 @@ json toJson(const PipelineStatus& p) {
           {"last_segment_ratio", p.lastSegmentRatio},
           {"keyframe_violations", p.keyframeViolations},
           {"renditions", toJsonList(p.renditions)},
-          {"quality_score", p.qualityScore}};
+          {"quality_score", p.qualityScore},
+          {"quality_note", p.qualityNote}};
 }
 
 json toJson(const ChannelStatus& c) {
@@ -348,6 +349,7 @@ Result<PipelineStatus> fromJson(const json& j) {
     r("keyframe_violations", o.keyframeViolations);
     r.list("renditions", o.renditions);
     r("quality_score", o.qualityScore);
+    r("quality_note", o.qualityNote);
   });
 }
 

@@ -23,6 +23,7 @@ struct EmergencySlate::Impl {
     pipeline::PipelineOptions o;
     o.overflow = pipeline::PipelineOptions::Overflow::DropNewest;
     o.idrEveryPart = true;  // it goes on air at any part boundary
+    o.checkOutput = false;  // a still picture, frozen by design, never judged
     ladder = std::make_unique<pipeline::Pipeline>(spec.id + "/slate", spec, timeline, sink, o);
   }
 

@@ -333,6 +333,7 @@ void addPipelines(ChannelStatus& st, const ChannelRuntime& rt) {
     p.keyframeViolations = s.keyframeViolations;
     for (const auto& r : s.renditions) p.renditions.push_back({r.id, r.keyframeViolations});
     p.qualityScore = s.qualityScore;
+    p.qualityNote = s.qualityNote;
     p.state = stateName(s.state);
     if (i < workers.size()) {
       p.state = stateName(workers[i].state);

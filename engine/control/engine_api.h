@@ -92,6 +92,7 @@ struct PipelineStatus {
   uint64_t keyframeViolations = 0;
   std::vector<PipelineRenditionStatus> renditions;  // keyframeViolations per video rendition, ladder order
   double qualityScore = 100;                        // 0-100, its newest segment as the packager sees it
+  std::string qualityNote;                          // what took points off the score ("v0: black 100%"); empty at 100
 };
 
 // What a failover rehearsal did to the output (issue: operators rehearse

@@ -43,6 +43,18 @@ struct CmafInit {
   Bytes bytes;
 };
 
+// What a pipeline's decode of its own output showed over one segment of one
+// rendition, carried on the segment's last part (checked false: no decode).
+struct OutputCheck {
+  bool checked = false;
+  int frames = 0;        // decoded (video pictures, audio frames)
+  int decodeErrors = 0;  // packets the decoder refused, frames it flagged corrupt
+  int black = 0;         // video: pictures black as blackdetect defines it
+  int frozen = 0;        // video: pictures that repeat the one before
+  int silent = 0;        // audio: frames under -60 dBFS
+  int dropped = 0;       // frames the encoder never saw (its queue was full)
+};
+
 // One CMAF chunk (moof+mdat) = one LL-HLS partial segment. Its position is
 // derived from its start time on the channel timeline, never from a counter:
 //   segmentNumber = floor(startTime90k / segmentDuration90k)
@@ -56,6 +68,7 @@ struct CmafPart {
   bool independent = false;    // starts with an IDR (audio: always)
   bool lastInSegment = false;  // the segment is complete once this part is published
   Bytes bytes;
+  OutputCheck check;  // on the segment's last part, from a pipeline that checks its output
 };
 
 }  // namespace vigil

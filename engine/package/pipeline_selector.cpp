@@ -48,6 +48,7 @@ struct PipelineSelector::Impl {
                                          // its (re)start (the first may begin anywhere)
     // Per pipeline: bytes of recent complete segments, by segment number.
     std::vector<std::map<int64_t, int64_t>> completed;
+    std::vector<OutputCheck> lastCheck;  // per pipeline: its decode of the newest complete segment
   };
   struct PerPipeline {
     PipelineState state = PipelineState::Down;
@@ -61,8 +62,10 @@ struct PipelineSelector::Impl {
     uint64_t published = 0;
     int64_t restarts = 0;
     double lastRatio = 0;
-    std::vector<double> scores;  // per rendition: newest complete segment's quality score (-1: none yet)
-    double score = 100;          // the worst video rendition's
+    std::vector<double> scores;      // per rendition: newest complete segment's quality score (-1: none yet)
+    std::vector<std::string> notes;  // per rendition: what took points off that score
+    double score = 100;              // the worst rendition's
+    std::string note;                // and why
   };
   class Input final : public PartSink {
    public:
@@ -94,6 +97,7 @@ struct PipelineSelector::Impl {
       pr.lateParts.assign(n, 0);
       pr.segmentViolation.assign(n, false);
       pr.completed.resize(n);
+      pr.lastCheck.resize(n);
       renditions.push_back(std::move(pr));
     }
     pipelines.resize(n);
@@ -102,6 +106,7 @@ struct PipelineSelector::Impl {
       p.initMismatch.assign(renditions.size(), false);
       p.renditionViolations.assign(renditions.size(), 0);
       p.scores.assign(renditions.size(), -1);
+      p.notes.assign(renditions.size(), "");
     }
     for (int i = 0; i < options.pipelines; ++i) inputs.push_back(std::make_unique<Input>(*this, i));
   }
@@ -161,7 +166,9 @@ struct PipelineSelector::Impl {
         pp.steady = options.steadySegments <= 0;
         std::fill(pp.okSegments.begin(), pp.okSegments.end(), 0);
         std::fill(pp.scores.begin(), pp.scores.end(), -1);
+        std::fill(pp.notes.begin(), pp.notes.end(), "");
         pp.score = 100;
+        pp.note.clear();
         pp.lastRatio = 0;  // nothing of the new encoders judged yet
         for (auto& r : renditions) {
           r.buffered[p].clear();
@@ -217,7 +224,11 @@ struct PipelineSelector::Impl {
     if (r.segmentComplete[p]) {
       r.completed[p][part.segmentNumber] = r.segmentBytes[p];
       while (r.completed[p].size() > 8) r.completed[p].erase(r.completed[p].begin());
-      if (r.spec.video) judgeSegment(p, ri, part.segmentNumber, r.segmentBytes[p]);
+      r.lastCheck[p] = part.check;
+      if (r.spec.video)
+        judgeSegment(p, ri, part.segmentNumber, r.segmentBytes[p]);
+      else if (real(p))
+        scoreSegment(p, ri, -1);
     }
     r.segmentComplete[p] = false;
   }
@@ -235,7 +246,7 @@ struct PipelineSelector::Impl {
     }
     if (reference <= 0) return;
     pp.lastRatio = double(bytes) / reference;
-    scoreSegment(p, ri);
+    scoreSegment(p, ri, pp.lastRatio);
     if (pp.steady) return;
     pp.okSegments[ri] = pp.lastRatio <= options.spikeBound ? pp.okSegments[ri] + 1 : 0;
     bool all = true;
@@ -251,25 +262,62 @@ struct PipelineSelector::Impl {
   }
 
   // Quality score of pipeline p's newest complete segment of rendition ri,
-  // 0-100, from what the packager sees of its output: the bitrate against
-  // max(target, the steady peer's same segment) (a spike, or an encoder
-  // starving), how late its parts came after the first copy, and contract 2.
-  // The pipeline's score is its worst rendition's.
-  void scoreSegment(int p, size_t ri) {
+  // 0-100, from what the packager sees of its output and what the pipeline's
+  // own decode of it showed (pipeline/output_check.h):
+  //   - video: the bitrate against max(target, the steady peer's same
+  //     segment) (a spike, or an encoder starving): up to -40;
+  //   - how late its parts came after the first copy: up to -30;
+  //   - decode errors: -20 each, up to -60; frames the encoder never saw
+  //     (dropped): up to -40;
+  //   - black or frozen pictures, silent audio: up to -30, -30, -20 by share
+  //     (a black programme costs both pipelines alike: no switch, but the
+  //     score tells it);
+  //   - contract 2 broken: 0.
+  // ratio < 0: not judged on bitrate (audio). The pipeline's score is its worst rendition's.
+  void scoreSegment(int p, size_t ri, double ratio) {
     PerRendition& r = renditions[ri];
     PerPipeline& pp = pipelines[p];
-    const double ratio = pp.lastRatio;
     double score = 100;
-    if (ratio > options.spikeBound) score -= std::min(40.0, (ratio - options.spikeBound) * 100);
-    if (ratio < 0.3) score -= std::min(40.0, (0.3 - ratio) * 200);
+    std::string note;
+    auto take = [&](double points, const std::string& why) {
+      if (points < 0.5) return;
+      score -= points;
+      note += (note.empty() ? "" : ", ") + why;
+    };
+    if (ratio > options.spikeBound)
+      take(std::min(40.0, (ratio - options.spikeBound) * 100), fmt::format("bitrate {:.2f}x", ratio));
+    if (ratio >= 0 && ratio < 0.3) take(std::min(40.0, (0.3 - ratio) * 200), fmt::format("bitrate {:.2f}x", ratio));
     const double lateMs = r.lateParts[p] ? double(r.lateUs[p]) / r.lateParts[p] / 1000 : 0;
-    score -= std::min(30.0, lateMs / 10);
-    if (r.segmentViolation[p]) score = 0;
+    take(std::min(30.0, lateMs / 10), fmt::format("parts {:.0f} ms late", lateMs));
+    const OutputCheck& c = r.lastCheck[p];
+    if (c.decodeErrors > 0)
+      take(std::min(60.0, 20.0 * c.decodeErrors), fmt::format("{} decode errors", c.decodeErrors));
+    if (c.dropped > 0)
+      take(std::min(40.0, 100.0 * c.dropped / std::max(1, c.frames + c.dropped)),
+           fmt::format("{} frames dropped", c.dropped));
+    if (c.checked && c.frames > 0) {
+      auto share = [&](int n) { return double(n) / c.frames; };
+      if (c.black > 0) take(30 * share(c.black), fmt::format("black {:.0f}%", 100 * share(c.black)));
+      if (c.frozen > 0) take(30 * share(c.frozen), fmt::format("frozen {:.0f}%", 100 * share(c.frozen)));
+      if (c.silent > 0) take(20 * share(c.silent), fmt::format("silent {:.0f}%", 100 * share(c.silent)));
+    } else if (c.checked && c.decodeErrors == 0) {
+      take(60, "nothing decoded");
+    }
+    if (r.segmentViolation[p]) {
+      score = 0;
+      note += (note.empty() ? "" : ", ") + std::string("no IDR at the segment boundary");
+    }
     pp.scores[ri] = std::clamp(score, 0.0, 100.0);
+    pp.notes[ri] = note.empty() ? "" : r.spec.id + ": " + note;
     double worst = 100;
+    std::string why;
     for (size_t i = 0; i < renditions.size(); ++i)
-      if (renditions[i].spec.video && pp.scores[i] >= 0) worst = std::min(worst, pp.scores[i]);
+      if (pp.scores[i] >= 0 && pp.scores[i] < worst) {
+        worst = pp.scores[i];
+        why = pp.notes[i];
+      }
     pp.score = worst;
+    pp.note = why;
   }
 
   bool alive(int p) const { return pipelines[p].state != PipelineState::Down; }
@@ -582,6 +630,7 @@ PipelineSelectorStatus PipelineSelector::status() const {
         ps.renditions.push_back({impl_->renditions[ri].spec.id, p.renditionViolations[ri]});
     ps.lastResort = i == impl_->options.lastResort;
     ps.qualityScore = p.score;
+    ps.qualityNote = p.note;
     s.pipelines.push_back(std::move(ps));
   }
   return s;

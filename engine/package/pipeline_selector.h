@@ -14,8 +14,9 @@
 // Audio parts of different sources may start up to a quarter part apart
 // (AAC frames do not fall on part boundaries); video starts match exactly.
 // A pipeline whose segments score clearly worse (bitrate out of bounds, parts
-// late behind the other's, contract 2 broken) gives the air to a better one
-// at a segment boundary.
+// late behind the other's, decode errors, dropped frames, black, frozen or
+// silent output where the other's is not, contract 2 broken) gives the air to
+// a better one at a segment boundary.
 // A pipeline that restarted is not steady until steadySegments complete
 // segments in every video rendition stay within spikeBound x max(target,
 // the same segment from a steady pipeline): an encoder starting cold must not
@@ -90,9 +91,12 @@ struct SelectorPipelineStatus {
   bool lastResort = false;                          // the emergency slate, not a pipeline
   // 0-100: its newest complete segment as the packager sees it (bitrate
   // against max(target, the steady peer's), lateness behind the first copy of
-  // each part, contract 2), the worst video rendition's. A pipeline scoring
-  // 25 more takes the air at the next segment boundary.
+  // each part, contract 2) and as the pipeline's decode of its output saw it
+  // (decode errors, dropped frames, black, frozen, silent), the worst
+  // rendition's. A pipeline scoring 25 more takes the air at the next segment
+  // boundary.
   double qualityScore = 100;
+  std::string qualityNote;  // what took points off, for the operator ("v0: black 100%"); empty at 100
 };
 
 struct PipelineSelectorStatus {

@@ -40,6 +40,13 @@ Status Pipeline::start() {
   if (!audio) return Status::error("[ch=" + channelId_ + " r=" + spec_.audio.id + "] " + audio.message());
 
   for (auto& w : video) w->setIdrEveryPart(options_.idrEveryPart);
+  if (options_.checkOutput) {
+    std::vector<RenditionWorker*> all{audio->get()};
+    for (auto& w : video) all.push_back(w.get());
+    for (auto* w : all)
+      if (Status s = w->checkOutput(); !s)
+        return Status::error("[ch=" + channelId_ + " r=" + w->id() + "] " + s.message());
+  }
   if (onError_) {
     for (auto& w : video) w->onError(onError_);
     (*audio)->onError(onError_);

@@ -43,6 +43,10 @@ struct PipelineOptions {
   // air at any part boundary (the emergency slate). Costs bits; a still
   // picture's IDRs are small.
   bool idrEveryPart = false;
+  // Every rendition decodes its own output and reports what it shows on each
+  // segment's last part (pipeline/output_check.h). Off for a still slate,
+  // which is frozen by design.
+  bool checkOutput = true;
 };
 
 class Pipeline final : public ingest::FrameSink {

@@ -158,6 +158,13 @@ Status RenditionWorker::openMuxer() {
   return Status::ok();
 }
 
+Status RenditionWorker::checkOutput() {
+  auto check = OutputCheck::open(encoder_.get(), timeline_);
+  if (!check) return check.status();
+  check_ = std::move(*check);
+  return Status::ok();
+}
+
 void RenditionWorker::start() {
   if (!thread_.joinable()) thread_ = std::thread([this] { run(); });
 }
@@ -234,6 +241,7 @@ Status RenditionWorker::encode(AVFrame* frame) {
       continue;
     }
     ++framesOut_;
+    if (check_) check_->check(packet_.get());  // before the fragmenter rescales it
     status = fragmenter_.write(packet_.get());
     av_packet_unref(packet_.get());
   }
@@ -245,6 +253,12 @@ void RenditionWorker::onPart(CmafPart part) {
   ++partsOut_;
   bytesOut_ += part.bytes->size();
   lastPartLatencyUs_ = nowUtcUs() - timeline_.utcUsAt(part.startTime90k + part.duration90k);
+  if (part.lastInSegment) {
+    if (check_) part.check = check_->take(part.segmentNumber);
+    const uint64_t dropped = queue_.dropped();
+    part.check.dropped = static_cast<int>(dropped - droppedReported_);
+    droppedReported_ = dropped;
+  }
   sink_->onPart(std::move(part));
 }
 

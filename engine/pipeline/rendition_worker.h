@@ -18,6 +18,7 @@
 #include "core/timeline.h"
 #include "pipeline/cmaf_fragmenter.h"
 #include "pipeline/frame_queue.h"
+#include "pipeline/output_check.h"
 #include "pipeline/pipeline_stats.h"
 
 namespace vigil::pipeline {
@@ -48,6 +49,9 @@ class RenditionWorker {
   void onError(std::function<void(const std::string&)> handler) { onError_ = std::move(handler); }
   // Video: an IDR at every part boundary, not only at segment boundaries. Before start().
   void setIdrEveryPart(bool on) { idrEveryPart_ = on; }
+  // Decodes every packet the encoder emits again and reports, on each
+  // segment's last part, what the decode showed (pipeline/output_check.h). Before start().
+  Status checkOutput();
   // Test hook: the next encode fails as an encoder error would.
   void injectError() { injectError_ = true; }
 
@@ -73,6 +77,8 @@ class RenditionWorker {
   av::CodecContextPtr encoder_;
   av::PacketPtr packet_;
   CmafFragmenter fragmenter_;
+  std::unique_ptr<OutputCheck> check_;
+  uint64_t droppedReported_ = 0;     // queue drops already told on a segment's last part
   int64_t frameDuration90k_ = 0;     // video: one frame at the rung's rate
   int64_t lastIdrUnit_ = INT64_MIN;  // video: the segment (or part) whose IDR has been forced
   bool idrEveryPart_ = false;

@@ -241,15 +241,14 @@ Result<CmafInit> decodeInit(const Message& m) {
 }
 
 std::string encodePart(const CmafPart& p) {
-  return encode(Type::Part,
-                {{"r", p.renditionId},
-                 {"seg", p.segmentNumber},
-                 {"part", p.partIndex},
-                 {"start", p.startTime90k},
-                 {"dur", p.duration90k},
-                 {"ind", p.independent},
-                 {"last", p.lastInSegment}},
-                p.bytes ? std::string_view(*p.bytes) : "");
+  nlohmann::json meta{{"r", p.renditionId},      {"seg", p.segmentNumber}, {"part", p.partIndex},
+                      {"start", p.startTime90k}, {"dur", p.duration90k},   {"ind", p.independent},
+                      {"last", p.lastInSegment}};
+  const OutputCheck& c = p.check;
+  if (p.lastInSegment)
+    meta["check"] = {{"checked", c.checked}, {"frames", c.frames}, {"errors", c.decodeErrors}, {"black", c.black},
+                     {"frozen", c.frozen},   {"silent", c.silent}, {"dropped", c.dropped}};
+  return encode(Type::Part, std::move(meta), p.bytes ? std::string_view(*p.bytes) : "");
 }
 
 Result<CmafPart> decodePart(const Message& m) {
@@ -263,6 +262,15 @@ Result<CmafPart> decodePart(const Message& m) {
     p.duration90k = meta.at("dur").get<int64_t>();
     p.independent = meta.at("ind").get<bool>();
     p.lastInSegment = meta.at("last").get<bool>();
+    if (const auto c = meta.find("check"); c != meta.end()) {
+      p.check.checked = c->at("checked").get<bool>();
+      p.check.frames = c->at("frames").get<int>();
+      p.check.decodeErrors = c->at("errors").get<int>();
+      p.check.black = c->at("black").get<int>();
+      p.check.frozen = c->at("frozen").get<int>();
+      p.check.silent = c->at("silent").get<int>();
+      p.check.dropped = c->at("dropped").get<int>();
+    }
     p.bytes = makeBytes(m.payload);
     return p;
   } catch (const nlohmann::json::exception& e) {

@@ -12,12 +12,22 @@ extern "C" {
 #include "core/clock.h"
 #include "core/log.h"
 #include "core/media_types.h"
+#include "ingest/frame_analysis.h"
 #include "ingest/pacer.h"
 #include "switch/audio_splicer.h"
-#include "switch/frame_analysis.h"
 #include "switch/slate.h"
 
 namespace vigil::switching {
+
+using ingest::align;
+using ingest::Alignment;
+using ingest::audioPeak;
+using ingest::isBlack;
+using ingest::isRepeat;
+using ingest::kSilencePeak;
+using ingest::PictureSignature;
+using ingest::signatureOf;
+using ingest::StampedSignature;
 
 const char* toString(Fault f) {
   switch (f) {

@@ -483,6 +483,59 @@ class TstPipelineSelector : public QObject {
     for (const auto& e : rig.switches()) quality = quality || (e.to == 1 && e.reason.find("quality") == 0);
     QVERIFY(quality);
   }
+
+  // What a pipeline's decode of its own output showed counts in its score:
+  // decode errors on the preferred pipeline give the air to the other at a
+  // segment boundary, with the reason; a black programme (both pipelines
+  // black) costs both alike, so nothing moves, but the score and its note tell it.
+  void decodedOutputCountsInTheScore() {
+    auto checked = [](int frames, int errors, int black) {
+      OutputCheck c;
+      c.checked = true;
+      c.frames = frames;
+      c.decodeErrors = errors;
+      c.black = black;
+      return c;
+    };
+    {
+      Rig rig(options(1000));
+      for (int64_t n = 0; n < 30; ++n)
+        for (int p : {0, 1})
+          for (const auto& r : rig.renditions) {
+            CmafPart part = makePart(p, r, n, 1.0);
+            if (part.lastInSegment) part.check = checked(60, p == 0 && r.id == "v1" ? 3 : 0, 0);
+            rig.selector->input(p)->onPart(std::move(part));
+          }
+      const auto st = rig.selector->status();
+      QCOMPARE(st.pipelines[0].qualityScore, 40.0);
+      QVERIFY2(st.pipelines[0].qualityNote == "v1: 3 decode errors", st.pipelines[0].qualityNote.c_str());
+      QCOMPARE(st.pipelines[1].qualityScore, 100.0);
+      QVERIFY(st.pipelines[1].qualityNote.empty());
+      const auto src = rig.sources("v0");
+      QVERIFY(src.at(29) == 1);
+      int64_t switchedAt = 0;
+      while (src.at(switchedAt) == 0) ++switchedAt;
+      QVERIFY(switchedAt > 0 && switchedAt % kParts == 0);
+      verifyContiguous(rig, 30);
+    }
+    {
+      Rig rig(options(1000));
+      for (int64_t n = 0; n < 30; ++n)
+        for (int p : {0, 1})
+          for (const auto& r : rig.renditions) {
+            CmafPart part = makePart(p, r, n, 1.0);
+            if (part.lastInSegment && r.video) part.check = checked(60, 0, 60);
+            rig.selector->input(p)->onPart(std::move(part));
+          }
+      const auto st = rig.selector->status();
+      for (const auto& p : st.pipelines) {
+        QCOMPARE(p.qualityScore, 70.0);
+        QVERIFY2(p.qualityNote == "v0: black 100%", p.qualityNote.c_str());
+      }
+      verifySources(rig, 0, 30, [](int64_t) { return 0; });
+      QVERIFY(rig.switches().empty());
+    }
+  }
 };
 
 QTEST_GUILESS_MAIN(TstPipelineSelector)

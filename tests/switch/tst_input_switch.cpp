@@ -20,12 +20,13 @@ extern "C" {
 #include "core/clock.h"
 #include "core/media_types.h"
 #include "ingest/av_handles.h"
+#include "ingest/frame_analysis.h"
 #include "ingest/test_source.h"
-#include "switch/frame_analysis.h"
 #include "switch/input_switch.h"
 
 using namespace vigil;
 using namespace vigil::switching;
+using namespace vigil::ingest;
 
 namespace {
 

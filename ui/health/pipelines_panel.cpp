@@ -130,6 +130,7 @@ void PipelinesPanel::fillPipelines(const control::ChannelStatus& c) {
       if (col == State && p.state != "up")
         it->setForeground(tallyColor(p.state == "down" ? Tally::Down : Tally::Backup));
       if (col == Quality && p.qualityScore < 75) it->setForeground(tallyColor(Tally::Backup));
+      if (col == Quality && !p.qualityNote.empty()) it->setToolTip(qs(p.qualityNote));
       table_->setItem(row, col, it);
     }
   }

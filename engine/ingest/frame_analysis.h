@@ -1,7 +1,8 @@
-// What the input switch measures on every decoded frame of every input, cheap
-// enough for 1080p60 on each of two inputs: a coarse luma signature (8x8 block
-// means) for black and freeze detection and for telling whether two feeds
-// carry the same programme, and the audio peak for silence detection.
+// What is measured on decoded frames: by the input switch on every frame of
+// every input (cheap enough for 1080p60 on each of two inputs), by a pipeline
+// on a decode of its own output. A coarse luma signature (8x8 block means) for
+// black and freeze detection and for telling whether two feeds carry the same
+// programme, and the audio peak for silence detection.
 #pragma once
 
 #include <array>
@@ -11,7 +12,7 @@
 
 struct AVFrame;
 
-namespace vigil::switching {
+namespace vigil::ingest {
 
 struct PictureSignature {
   static constexpr int kGrid = 8;
@@ -58,4 +59,4 @@ struct Alignment {
 std::optional<Alignment> align(const std::deque<StampedSignature>& reference, const std::deque<StampedSignature>& other,
                                int window = 15);
 
-}  // namespace vigil::switching
+}  // namespace vigil::ingest

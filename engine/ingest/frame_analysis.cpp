@@ -1,4 +1,4 @@
-#include "switch/frame_analysis.h"
+#include "ingest/frame_analysis.h"
 
 #include <algorithm>
 #include <cmath>
@@ -11,7 +11,7 @@ extern "C" {
 #include <libavutil/samplefmt.h>
 }
 
-namespace vigil::switching {
+namespace vigil::ingest {
 namespace {
 
 // Limited-range video black is 16; blackdetect's default pixel threshold is
@@ -147,4 +147,4 @@ std::optional<Alignment> align(const std::deque<StampedSignature>& reference, co
   return a;
 }
 
-}  // namespace vigil::switching
+}  // namespace vigil::ingest
