@@ -92,6 +92,7 @@ std::string ffmpegCommand(const std::string& input, const ChannelSpec& c) {
 int main(int argc, char** argv) {
   std::string input, ladder = "demo", preset;
   bool printFfmpeg = false;
+  auto check = pipeline::PipelineOptions::Check::Lowest;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     auto next = [&]() -> std::string { return i + 1 < argc ? argv[++i] : ""; };
@@ -103,9 +104,15 @@ int main(int argc, char** argv) {
       preset = next();
     else if (a == "--print-ffmpeg")
       printFfmpeg = true;
-    else {
+    else if (a == "--output-check") {  // what the renditions' decode of their own output costs
+      const std::string v = next();
+      check = v == "off"   ? pipeline::PipelineOptions::Check::Off
+              : v == "all" ? pipeline::PipelineOptions::Check::All
+                           : pipeline::PipelineOptions::Check::Lowest;
+    } else {
       std::fprintf(stderr,
-                   "usage: vigil-ladder-bench --input FILE [--ladder demo|default] [--preset P] [--print-ffmpeg]\n");
+                   "usage: vigil-ladder-bench --input FILE [--ladder demo|default] [--preset P] [--print-ffmpeg] "
+                   "[--output-check off|lowest|all]\n");
       return 2;
     }
   }
@@ -140,7 +147,9 @@ int main(int argc, char** argv) {
   }
 
   BenchSink sink;
-  pipeline::Pipeline pipe("bench", spec, timeline, &sink, {pipeline::PipelineOptions::Overflow::Block, 30});
+  pipeline::PipelineOptions options{pipeline::PipelineOptions::Overflow::Block, 30};
+  options.checkOutput = check;
+  pipeline::Pipeline pipe("bench", spec, timeline, &sink, options);
   sink.setPipeline(&pipe);
   const auto t0 = std::chrono::steady_clock::now();
   const double cpu0 = cpuSeconds();

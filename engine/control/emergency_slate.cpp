@@ -22,8 +22,8 @@ struct EmergencySlate::Impl {
     // IDR at every part so it can take over at any part boundary.
     pipeline::PipelineOptions o;
     o.overflow = pipeline::PipelineOptions::Overflow::DropNewest;
-    o.idrEveryPart = true;  // it goes on air at any part boundary
-    o.checkOutput = false;  // a still picture, frozen by design, never judged
+    o.idrEveryPart = true;                                  // it goes on air at any part boundary
+    o.checkOutput = pipeline::PipelineOptions::Check::Off;  // a still picture, frozen by design, never judged
     ladder = std::make_unique<pipeline::Pipeline>(spec.id + "/slate", spec, timeline, sink, o);
   }
 

@@ -40,9 +40,16 @@ Status Pipeline::start() {
   if (!audio) return Status::error("[ch=" + channelId_ + " r=" + spec_.audio.id + "] " + audio.message());
 
   for (auto& w : video) w->setIdrEveryPart(options_.idrEveryPart);
-  if (options_.checkOutput) {
+  if (options_.checkOutput != PipelineOptions::Check::Off) {
     std::vector<RenditionWorker*> all{audio->get()};
-    for (auto& w : video) all.push_back(w.get());
+    size_t smallest = 0;
+    for (size_t i = 0; i < video.size(); ++i) {
+      const auto& s = spec_.video[i];
+      if (int64_t{s.width} * s.height < int64_t{spec_.video[smallest].width} * spec_.video[smallest].height)
+        smallest = i;
+      if (options_.checkOutput == PipelineOptions::Check::All) all.push_back(video[i].get());
+    }
+    if (options_.checkOutput == PipelineOptions::Check::Lowest && !video.empty()) all.push_back(video[smallest].get());
     for (auto* w : all)
       if (Status s = w->checkOutput(); !s)
         return Status::error("[ch=" + channelId_ + " r=" + w->id() + "] " + s.message());

@@ -43,10 +43,16 @@ struct PipelineOptions {
   // air at any part boundary (the emergency slate). Costs bits; a still
   // picture's IDRs are small.
   bool idrEveryPart = false;
-  // Every rendition decodes its own output and reports what it shows on each
-  // segment's last part (pipeline/output_check.h). Off for a still slate,
-  // which is frozen by design.
-  bool checkOutput = true;
+  // Renditions that decode their own output and report what it shows on
+  // each segment's last part (pipeline/output_check.h):
+  //   Lowest: the smallest video rendition and the audio. Black, frozen and
+  //     silent come from the source and the scaler, the same on every rung;
+  //     a full-ladder decode costs a third more CPU than the encodes
+  //     (bench/RESULTS.md), the smallest rung about a tenth of that.
+  //   All: every rendition (a rung's own decode errors too).
+  //   Off: none (the still slate, frozen by design).
+  enum class Check { Off, Lowest, All };
+  Check checkOutput = Check::Lowest;
 };
 
 class Pipeline final : public ingest::FrameSink {
