@@ -946,34 +946,39 @@ M %2 / S %3 LUFS</source>
     </message>
     <message>
         <location filename="../ui/engine_client.cpp" line="132"/>
+        <source>fail %1 over to the standby region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/engine_client.cpp" line="137"/>
         <source>prefer pipeline %1 on %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/engine_client.cpp" line="139"/>
+        <location filename="../ui/engine_client.cpp" line="144"/>
         <source>restart pipeline %1 of %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/engine_client.cpp" line="146"/>
+        <location filename="../ui/engine_client.cpp" line="151"/>
         <source>start %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="402"/>
-        <location filename="../ui/engine_client.cpp" line="151"/>
+        <location filename="../ui/engine_client.cpp" line="156"/>
         <source>stop %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/engine_client.cpp" line="156"/>
+        <location filename="../ui/engine_client.cpp" line="161"/>
         <location filename="../ui/health/alarms_panel.cpp" line="194"/>
         <source>acknowledge alarm %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
         <location filename="../ui/editor/channel_editor.cpp" line="415"/>
-        <location filename="../ui/engine_client.cpp" line="161"/>
+        <location filename="../ui/engine_client.cpp" line="166"/>
         <source>save channel %1</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1590,123 +1595,134 @@ M %2 / S %3 LUFS</source>
     </message>
     <message>
         <location filename="../ui/operator_actions.cpp" line="109"/>
-        <source>No standby region is configured for this engine: region failover needs a standby engine following this one.</source>
+        <source>The standby region&apos;s hook is called now: every viewer of this channel is handed to the standby region (what it steers, DNS or a CDN&apos;s origin group, decides when). Viewers may rebuffer once while their players move.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="125"/>
+        <location filename="../ui/operator_actions.cpp" line="128"/>
         <source>%1 — %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="127"/>
+        <location filename="../ui/operator_actions.cpp" line="130"/>
         <source>Go ahead?</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="143"/>
+        <location filename="../ui/operator_actions.cpp" line="146"/>
         <source>No channel selected</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="146"/>
+        <location filename="../ui/operator_actions.cpp" line="149"/>
         <source>The channel is not running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="149"/>
+        <location filename="../ui/operator_actions.cpp" line="152"/>
         <source>Start the channel from its saved specification</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="153"/>
+        <location filename="../ui/operator_actions.cpp" line="154"/>
+        <location filename="../ui/operator_actions.cpp" line="191"/>
+        <source>Hand this channel&apos;s viewers to the standby region</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/operator_actions.cpp" line="159"/>
         <source>The channel is running</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="156"/>
-        <location filename="../ui/operator_actions.cpp" line="157"/>
+        <location filename="../ui/operator_actions.cpp" line="162"/>
+        <location filename="../ui/operator_actions.cpp" line="163"/>
         <source>The channel has no backup input</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="161"/>
+        <location filename="../ui/operator_actions.cpp" line="167"/>
         <source>No other input is fit</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="164"/>
+        <location filename="../ui/operator_actions.cpp" line="170"/>
         <source>Keep the channel on its backup: no automatic return to the primary</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="170"/>
-        <location filename="../ui/operator_actions.cpp" line="171"/>
+        <location filename="../ui/operator_actions.cpp" line="176"/>
+        <location filename="../ui/operator_actions.cpp" line="177"/>
         <source>This channel runs a single pipeline</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="175"/>
+        <location filename="../ui/operator_actions.cpp" line="181"/>
         <source>Pipeline %1 is already preferred</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="177"/>
+        <location filename="../ui/operator_actions.cpp" line="183"/>
         <source>Pipeline %1 is %2</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="182"/>
+        <location filename="../ui/operator_actions.cpp" line="188"/>
         <source>Rehearse an input failover and measure its impact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="183"/>
+        <location filename="../ui/operator_actions.cpp" line="189"/>
         <source>Rehearse a pipeline kill and measure its impact</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="199"/>
+        <location filename="../ui/operator_actions.cpp" line="197"/>
+        <source>No standby region is configured for this channel: region failover needs a hook (region_failover.hook_url) that hands its viewers to a standby engine.</source>
+        <translation type="unfinished"></translation>
+    </message>
+    <message>
+        <location filename="../ui/operator_actions.cpp" line="214"/>
         <source>Every viewer sees the slate (&quot;we&apos;ll be right back&quot;) and hears silence until an input is put back on air.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="203"/>
+        <location filename="../ui/operator_actions.cpp" line="218"/>
         <source>Input %1 is not fit (%2): viewers would see what it carries now, or the slate.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="206"/>
+        <location filename="../ui/operator_actions.cpp" line="221"/>
         <source>Viewers see the feed of %1 from the next segment boundary. It carries the same programme (%2 ms behind): no frame lost or repeated, no stall, no discontinuity.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="210"/>
+        <location filename="../ui/operator_actions.cpp" line="225"/>
         <source>Viewers see the picture and sound of %1 from the next segment boundary: a cut to a different picture, but no stall and no discontinuity (the keyframe grid is kept).</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="218"/>
+        <location filename="../ui/operator_actions.cpp" line="233"/>
         <source>Pipeline %1 restarted recently and is held out of the manifest until its output is steady; the packager then takes its parts at a segment boundary. Viewers see no change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="221"/>
+        <location filename="../ui/operator_actions.cpp" line="236"/>
         <source>The packager takes the parts of pipeline %1 from the next segment boundary. Both pipelines encode the same pictures on the same keyframe grid: viewers see no change.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="229"/>
+        <location filename="../ui/operator_actions.cpp" line="244"/>
         <source>The worker of pipeline %1 is killed and started again. Pipeline %2 carries the channel meanwhile: viewers see no change. Pipeline %1 rejoins once its output is steady.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="233"/>
+        <location filename="../ui/operator_actions.cpp" line="248"/>
         <source>No other pipeline is up: while pipeline %1 restarts (a few seconds) viewers see the emergency slate, then the programme again.</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/operator_actions.cpp" line="239"/>
+        <location filename="../ui/operator_actions.cpp" line="254"/>
         <source>The channel goes off air: every viewer&apos;s player stalls within seconds and then fails, because the playlists stop advancing. It stays declared and counts as an outage until it is started again.</source>
         <translation type="unfinished"></translation>
     </message>
@@ -1822,22 +1838,22 @@ M %2 / S %3 LUFS</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="147"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="148"/>
         <source>all</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="161"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="162"/>
         <source>Pipeline %1</source>
         <translation type="unfinished"></translation>
     </message>
     <message>
-        <location filename="../ui/health/pipelines_panel.cpp" line="185"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
         <source>aligned</source>
         <translation type="unfinished"></translation>
     </message>
     <message numerus="yes">
-        <location filename="../ui/health/pipelines_panel.cpp" line="185"/>
+        <location filename="../ui/health/pipelines_panel.cpp" line="186"/>
         <source>%n violation(s)</source>
         <translation>
             <numerusform>%n violation</numerusform>

@@ -128,6 +128,11 @@ void EngineClient::holdOnBackup(const std::string& channelId, bool hold) {
       [=](control::EngineApi& api, const std::string& actor) { return api.holdOnBackup(channelId, hold, actor); });
 }
 
+void EngineClient::regionFailover(const std::string& channelId) {
+  runAction(tr("fail %1 over to the standby region").arg(qs(channelId)),
+            [=](control::EngineApi& api, const std::string& actor) { return api.regionFailover(channelId, actor); });
+}
+
 void EngineClient::preferPipeline(const std::string& channelId, int pipeline) {
   runAction(tr("prefer pipeline %1 on %2").arg(pipeline).arg(qs(channelId)),
             [=](control::EngineApi& api, const std::string& actor) {

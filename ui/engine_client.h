@@ -83,6 +83,7 @@ class EngineClient : public QObject {
   // as actionFinished (and a fresh snapshot follows).
   void selectInput(const std::string& channelId, const std::string& inputId, bool force = false);
   void holdOnBackup(const std::string& channelId, bool hold);
+  void regionFailover(const std::string& channelId);
   void preferPipeline(const std::string& channelId, int pipeline);
   void restartPipeline(const std::string& channelId, int pipeline);
   void startChannel(const std::string& channelId);

@@ -104,10 +104,13 @@ OperatorActions::OperatorActions(EngineClient* client, QWidget* dialogParent)
                     "the other pipeline is healthy viewers see no change; if not, the emergency slate.");
     if (ask(rehearse_->text(), consequence)) client_->rehearse(channelId_, inputs ? "input-failover" : "pipeline-kill");
   });
-  region_->setEnabled(false);
-  region_->setToolTip(
-      tr("No standby region is configured for this engine: region failover needs a standby "
-         "engine following this one."));
+  connect(region_, &QAction::triggered, this, [this] {
+    if (ask(region_->text(),
+            tr("The standby region's hook is called now: every viewer of this channel is handed to the standby "
+               "region (what it steers, DNS or a CDN's origin group, decides when). Viewers may rebuffer once "
+               "while their players move.")))
+      client_->regionFailover(channelId_);
+  });
   connect(client_, &EngineClient::snapshotUpdated, this, &OperatorActions::refresh);
   refresh();
 }
@@ -147,7 +150,10 @@ void OperatorActions::refresh() {
   if (!running) {
     for (QAction* a : all()) disable(a, notRunning);
     enable(start_, tr("Start the channel from its saved specification"));
-    disable(region_, region_->toolTip());
+    if (c->standbyRegion)
+      enable(region_, tr("Hand this channel's viewers to the standby region"));
+    else
+      disable(region_, noStandbyRegion());
     return;
   }
   disable(start_, tr("The channel is running"));
@@ -181,7 +187,16 @@ void OperatorActions::refresh() {
   }
   enable(rehearse_, c->inputs.size() > 1 ? tr("Rehearse an input failover and measure its impact")
                                          : tr("Rehearse a pipeline kill and measure its impact"));
-  disable(region_, region_->toolTip());
+  if (c->standbyRegion)
+    enable(region_, tr("Hand this channel's viewers to the standby region"));
+  else
+    disable(region_, noStandbyRegion());
+}
+
+QString OperatorActions::noStandbyRegion() {
+  return tr(
+      "No standby region is configured for this channel: region failover needs a hook "
+      "(region_failover.hook_url) that hands its viewers to a standby engine.");
 }
 
 std::string OperatorActions::switchTarget(const control::ChannelStatus& c) {

@@ -52,6 +52,7 @@ class OperatorActions : public QObject {
   static QString consequenceOfPrefer(const control::ChannelStatus& c, int pipeline);
   static QString consequenceOfRestart(const control::ChannelStatus& c, int pipeline);
   static QString consequenceOfStop(const control::ChannelStatus& c);
+  static QString noStandbyRegion();
   // The input a "switch input" goes to: the primary when another is on air, else the next fit backup.
   static std::string switchTarget(const control::ChannelStatus& c);
 

@@ -204,6 +204,7 @@ json toJson(const ChannelStatus& c) {
           {"worst_manifest_age_seconds", c.worstManifestAgeSeconds},
           {"open_alarms", c.openAlarms},
           {"redundancy", c.redundancy},
+          {"standby_region", c.standbyRegion},
           {"pipelines", toJsonList(c.pipelines)},
           {"pipeline_switches", c.pipelineSwitches},
           {"emergency_slate_on_air", c.emergencySlateOnAir}};
@@ -379,6 +380,7 @@ Result<ChannelStatus> fromJson(const json& j) {
     r("worst_manifest_age_seconds", o.worstManifestAgeSeconds);
     r("open_alarms", o.openAlarms);
     r("redundancy", o.redundancy);
+    r("standby_region", o.standbyRegion);
     r.list("pipelines", o.pipelines);
     r("pipeline_switches", o.pipelineSwitches);
     r("emergency_slate_on_air", o.emergencySlateOnAir);

@@ -6,6 +6,7 @@
 
 #include <nlohmann/json.hpp>
 
+#include "control/http_client.h"
 #include "control/schema.h"
 #include "ingest/srt_access.h"
 #include "monitor/alarm_rules.h"
@@ -121,6 +122,18 @@ const Schema<RedundancySpec>& redundancySchema() {
   return s;
 }
 
+const Schema<RegionFailoverSpec>& regionFailoverSchema() {
+  static const Schema<RegionFailoverSpec> s({
+      string("hook_url", &RegionFailoverSpec::hookUrl, {}, 512,
+             "http://host[:port]/path POSTed a JSON account when the channel fails over to the standby region "
+             "(whoever steers viewers: DNS, a CDN's origin group); empty: no standby region"),
+      integer("after_ms", &RegionFailoverSpec::afterMs, 0, 3600000,
+              "the output in outage (manifest age at the critical threshold, or the channel down) this long calls "
+              "the hook by itself; 0: only an operator does"),
+  });
+  return s;
+}
+
 const Schema<RtmpSpec>& rtmpSchema() {
   static const Schema<RtmpSpec> s({
       string("listen", &RtmpSpec::listen, {}, 64, "ADDR:PORT of the RTMP listener shared by every channel (1935)"),
@@ -188,6 +201,8 @@ const Schema<ChannelSpec>& channelSchema() {
              "input failover: when the on-air input is taken off air, and the return to the primary"),
       object("redundancy", &ChannelSpec::redundancy, redundancySchema(),
              "redundant pipelines: two worker processes (standard) or one (single)"),
+      object("region_failover", &ChannelSpec::regionFailover, regionFailoverSchema(),
+             "the hook that hands the channel's viewers to a standby region"),
   });
   return s;
 }
@@ -257,6 +272,12 @@ Status validateChannel(const ChannelSpec& c) {
   if (c.redundancy.preferred >= c.redundancy.pipelines())
     return Status::error(at + "redundancy.preferred must be 0 for a single-pipeline channel");
   if (c.inputs.size() > 4) return Status::error(at + "at most 4 inputs (a primary and its backups)");
+  if (const auto& r = c.regionFailover; !r.hookUrl.empty()) {
+    if (auto url = HttpLocation::parse(r.hookUrl); !url)
+      return Status::error(at + "region_failover.hook_url: " + url.message());
+  } else if (r.afterMs > 0) {
+    return Status::error(at + "region_failover.after_ms needs a hook_url");
+  }
   std::set<std::string> inputIds;
   for (const auto& in : c.inputs) {
     if (!inputIds.insert(in.id).second) return Status::error(at + "input id '" + in.id + "' is used twice");

@@ -246,6 +246,11 @@ const std::vector<Route>& routes() {
          VIGIL_CHANNEL_OR_404(e, c.params[0]);
          return outcome(e.restartPipeline(c.params[0], pipelineIndex(c.params[1]), c.actor));
        }},
+      {"POST", segments("channels/{}/region-failover"),
+       [](EngineApi& e, const ControlApiOptions&, Call& c) -> R {
+         VIGIL_CHANNEL_OR_404(e, c.params[0]);
+         return outcome(e.regionFailover(c.params[0], c.actor));
+       }},
       {"POST", segments("channels/{}/rehearse"),
        [](EngineApi& e, const ControlApiOptions&, Call& c) -> R {
          VIGIL_CHANNEL_OR_404(e, c.params[0]);

@@ -12,6 +12,7 @@
 #include "control/channel_runtime.h"
 #include "control/control_api.h"
 #include "control/engine_monitor.h"
+#include "control/region_failover.h"
 #include "core/clock.h"
 #include "core/log.h"
 #include "ingest/contribution_input.h"
@@ -58,8 +59,28 @@ struct Engine::Impl {
   mutable std::mutex mutex;                    // guards channels
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   std::unique_ptr<ControlApi> controlApi;  // the HTTP control API, while started
+  std::unique_ptr<RegionFailover> region;  // the region failover hook's caller and watcher
   bool started = false;
 };
+
+namespace {
+
+// What the region failover hook is told of a channel, and whether its output
+// is in outage (its worst manifest age at or past the critical threshold).
+RegionObservation observeRegion(const ChannelSpec& spec, const ChannelRuntime* rt, const monitor::Monitor& monitor,
+                                int64_t now) {
+  RegionObservation o;
+  o.channelId = spec.id;
+  o.spec = spec.regionFailover;
+  o.worstManifestAgeSeconds = monitor.worstManifestAgeSeconds(spec.id, now);
+  const double critical = double(monitor::ageThresholds(spec.packaging, spec.alarms).criticalUs) / 1e6;
+  o.outage = rt && o.worstManifestAgeSeconds >= critical;
+  switching::SwitchStatus sw;
+  if (rt && rt->inputSwitchStatus(sw)) o.onAir = sw.onAir;
+  return o;
+}
+
+}  // namespace
 
 Engine::Engine() : impl_(std::make_unique<Impl>()) {}
 Engine::~Engine() { stop(); }
@@ -76,6 +97,7 @@ Result<std::unique_ptr<Engine>> Engine::create(const EngineConfig& config) {
   if (!store) return store.status();
   d.store = std::move(*store);
   engine->monitor_ = std::make_unique<monitor::Monitor>(*d.store, config.dataDir, config.monitor);
+  d.region = std::make_unique<RegionFailover>(*d.store);
 
   origin::OriginConfig oc;
   uint16_t port = 0;
@@ -147,6 +169,15 @@ Status Engine::start() {
     std::lock_guard lock(impl_->mutex);
     return probeChannels(impl_->channels);
   });
+  d.region->start([this] {
+    std::vector<RegionObservation> out;
+    const int64_t now = nowUtcUs();
+    std::lock_guard lock(impl_->mutex);
+    for (const auto& [id, rt] : impl_->channels)
+      if (!rt->spec().regionFailover.hookUrl.empty())
+        out.push_back(observeRegion(rt->spec(), rt.get(), *monitor_, now));
+    return out;
+  });
   return Status::ok();
 }
 
@@ -155,7 +186,8 @@ void Engine::stop() {
   if (!d.started) return;
   d.origin->setControlHandler(nullptr);
   d.controlApi.reset();  // calls under way finish first
-  monitor_->stop();      // before the channels go: their stop is no outage
+  d.region->stop();
+  monitor_->stop();  // before the channels go: their stop is no outage
   std::map<std::string, std::unique_ptr<ChannelRuntime>> channels;
   {
     std::lock_guard lock(d.mutex);
@@ -312,6 +344,7 @@ void addInputs(ChannelStatus& st, const ChannelRuntime& rt, const ingest::SrtLis
 
 void addPipelines(ChannelStatus& st, const ChannelRuntime& rt) {
   st.redundancy = rt.spec().redundancy.mode;
+  st.standbyRegion = !rt.spec().regionFailover.hookUrl.empty();
   package::PipelineSelectorStatus sel;
   std::vector<pipeline::PipelineProcessStatus> workers;
   if (!rt.pipelineStatus(sel, workers)) return;
@@ -530,6 +563,7 @@ std::vector<ChannelStatus> Engine::channels() const {
       st.name = spec.name;
       st.state = ChannelStatus::State::Stopped;
       st.redundancy = spec.redundancy.mode;
+      st.standbyRegion = !spec.regionFailover.hookUrl.empty();
       addMonitorStatus(st, *monitor_);
       out.push_back(std::move(st));
     }
@@ -585,6 +619,21 @@ Result<RehearsalReport> Engine::rehearse(const std::string& channelId, const std
   // destroyed by addChannel's replacement or the engine's stop, never while
   // its operator rehearses on it.
   return rt->rehearse(kind, observeMs, actor);
+}
+
+Status Engine::regionFailover(const std::string& channelId, const std::string& actor) {
+  std::optional<RegionObservation> o;
+  {
+    std::lock_guard lock(impl_->mutex);
+    if (auto it = impl_->channels.find(channelId); it != impl_->channels.end())
+      o = observeRegion(it->second->spec(), it->second.get(), *monitor_, nowUtcUs());
+  }
+  if (!o)  // not running: its viewers may still be handed over
+    for (const auto& spec : channelSpecs())
+      if (spec.id == channelId) o = observeRegion(spec, nullptr, *monitor_, nowUtcUs());
+  if (!o) return Status::error("no channel " + channelId);
+  // The hook is called outside the lock: it may take seconds.
+  return impl_->region->trigger(*o, actor, "operator");
 }
 
 std::vector<store::EventRecord> Engine::events(const std::string& channelId, int limit) const {

@@ -133,6 +133,7 @@ struct ChannelStatus {
   int openAlarms = 0;
   // Redundant pipelines: "standard" (two) or "single".
   std::string redundancy;
+  bool standbyRegion = false;  // a region failover hook is configured (regionFailover() may be called)
   std::vector<PipelineStatus> pipelines;
   uint64_t pipelineSwitches = 0;     // parts the packager took from another pipeline than before
   bool emergencySlateOnAir = false;  // no pipeline delivers: the in-engine slate is on air
@@ -176,6 +177,10 @@ class EngineApi {
   // a "rehearsal" event. Blocks the caller for observeMs.
   virtual Result<RehearsalReport> rehearse(const std::string& channelId, const std::string& kind, int observeMs = 8000,
                                            const std::string& actor = "operator") = 0;
+  // Region failover: calls the channel's hook now (control/region_failover.h),
+  // which hands its viewers to the standby region; a "region.failover"
+  // event either way. Blocks up to 5 s. Refused without a hook.
+  virtual Status regionFailover(const std::string& channelId, const std::string& actor = "operator") = 0;
   // The channel's events, newest first (switches, operator actions, starts
   // and stops); channelId empty: the engine's own; "*": every channel's and the engine's.
   virtual std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const = 0;

@@ -223,6 +223,15 @@ Status RemoteEngine::holdOnBackup(const std::string& channelId, bool hold, const
   return impl_->action(channelPath(channelId) + "/hold", json{{"hold", hold}}, actor);
 }
 
+Status RemoteEngine::regionFailover(const std::string& channelId, const std::string& actor) {
+  // The engine waits up to 5 s for its hook: a margin beyond that.
+  const json body = json::object();
+  return impl_
+      ->call(http::verb::post, channelPath(channelId) + "/region-failover", &body, impl_->actorFor(actor),
+             kRehearsalMargin + milliseconds(5000))
+      .status();
+}
+
 Status RemoteEngine::preferPipeline(const std::string& channelId, int pipeline, const std::string& actor) {
   return impl_->action(channelPath(channelId) + "/pipelines/" + std::to_string(pipeline) + "/prefer", json::object(),
                        actor);

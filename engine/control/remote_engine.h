@@ -50,6 +50,7 @@ class RemoteEngine final : public EngineApi {
   Status restartPipeline(const std::string& channelId, int pipeline, const std::string& actor = "operator") override;
   Result<RehearsalReport> rehearse(const std::string& channelId, const std::string& kind, int observeMs = 8000,
                                    const std::string& actor = "operator") override;
+  Status regionFailover(const std::string& channelId, const std::string& actor = "operator") override;
   std::vector<store::EventRecord> events(const std::string& channelId, int limit = 100) const override;
   std::vector<monitor::Alarm> alarms(const std::string& channelId = {}, bool openOnly = true,
                                      int limit = 100) const override;

@@ -98,6 +98,15 @@ struct RedundancySpec {
   int pipelines() const { return mode == "single" ? 1 : 2; }
 };
 
+// Region failover: a standby region (another engine following this one)
+// takes the channel's viewers. Vigil's part is the hook: it POSTs what
+// happened to hookUrl, whose owner steers the traffic (DNS, a CDN's origin
+// group); control/region_failover.h.
+struct RegionFailoverSpec {
+  std::string hookUrl;  // http://host[:port]/path; empty: no standby region
+  int afterMs = 0;      // output in outage this long calls the hook by itself; 0: only an operator does
+};
+
 struct ChannelSpec {
   std::string id;    // URI-safe channel id
   std::string name;  // display name
@@ -107,6 +116,7 @@ struct ChannelSpec {
   std::vector<InputSpec> inputs;  // empty: the built-in test source
   FailoverSpec failover;
   RedundancySpec redundancy;
+  RegionFailoverSpec regionFailover;
   std::vector<VideoRenditionSpec> video;
   AudioRenditionSpec audio;
   PackagingSpec packaging;

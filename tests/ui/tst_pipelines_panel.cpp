@@ -54,6 +54,7 @@ class ViolatingEngine final : public control::EngineApi {
                                             const std::string& a) override {
     return real_->rehearse(c, k, ms, a);
   }
+  Status regionFailover(const std::string& c, const std::string& a) override { return real_->regionFailover(c, a); }
   std::vector<store::EventRecord> events(const std::string& c, int limit) const override {
     return real_->events(c, limit);
   }
