@@ -47,8 +47,11 @@ class TstFailoverTriggers : public QObject {
     const QString cfg = dir.filePath("vigil.json");
     QFile f(cfg);
     QVERIFY(f.open(QIODevice::WriteOnly));
+    // One pipeline: what is measured is the input switch; two pipelines
+    // (tst_pipeline_failover's subject) would only share the two cores with
+    // the broadcasters and the player.
     f.write(R"({"srt": {"listen": "127.0.0.1:0"},
-      "channels": [{"id": "live1",
+      "channels": [{"id": "live1", "redundancy": {"mode": "single"},
         "failover": {"black_ms": 1000, "silence_ms": 1000, "freeze_ms": 1000, "return_holdoff_ms": 500},
         "inputs": [{"id": "primary"}, {"id": "backup"}]}]})");
     f.close();

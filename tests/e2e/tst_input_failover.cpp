@@ -103,8 +103,11 @@ class TstInputFailover : public QObject {
     const QString cfg = dir_.filePath("vigil.json");
     QFile f(cfg);
     QVERIFY(f.open(QIODevice::WriteOnly));
+    // One pipeline: what is measured is the input switch; two pipelines
+    // (tst_pipeline_failover's subject) would only share the two cores with
+    // the broadcaster and the player.
     f.write(R"({"srt": {"listen": "127.0.0.1:0"}, "rtmp": {"listen": "127.0.0.1:0"},
-      "channels": [{"id": "live1",
+      "channels": [{"id": "live1", "redundancy": {"mode": "single"},
         "packaging": {"live_window_segments": 20},
         "failover": {"loss_ms": 500, "return_holdoff_ms": 3000},
         "inputs": [{"id": "primary"}, {"id": "backup", "type": "rtmp", "key": "backup-key-1"}]}]})");

@@ -21,6 +21,7 @@
 #include "engine_client.h"
 #include "main_window.h"
 #include "operator_actions.h"
+#include "support/hook_receiver.h"
 #include "support/test_engine.h"
 #include "support/wait_for.h"
 #include "tally.h"
@@ -50,6 +51,7 @@ class TstConsole : public QObject {
   Q_OBJECT
 
   QTemporaryDir dir_;
+  test::HookReceiver hook_;  // sport's standby region
   std::shared_ptr<control::Engine> engine_;
   std::unique_ptr<MainWindow> window_;
   QStringList confirmations_;
@@ -61,6 +63,7 @@ class TstConsole : public QObject {
     auto news = test::tinyChannel("news");
     auto sport = test::tinyChannel("sport");
     sport.redundancy.mode = "single";
+    sport.regionFailover.hookUrl = hook_.url("/steer");
     engine_ = test::startEngine(test::loopbackConfig(dir_, {news, sport}));
     QVERIFY(engine_);
     window_ = std::make_unique<MainWindow>(QStringLiteral("alice"));
@@ -131,6 +134,30 @@ class TstConsole : public QObject {
     QTest::qWait(600);
     QVERIFY(engine_->channel("news")->pipelines[1].preferred);
     QCOMPARE(engine_->events("news", 100).size(), before);
+  }
+
+  // Region failover: disabled where no standby region exists, and says why;
+  // where one does, a confirmed click calls its hook, under the operator's name.
+  void regionFailoverCallsTheHookWhereThereIsOne() {
+    EnginePage* page = window_->page(0);
+    page->showChannel("news");
+    OperatorActions* actions = page->view()->actions();
+    QVERIFY(test::waitFor([&] { return actions->rehearse()->isEnabled(); }, 5000));
+    QVERIFY(!actions->regionFailover()->isEnabled());
+    QVERIFY(actions->regionFailover()->toolTip().contains("No standby region"));
+    page->showChannel("sport");
+    QVERIFY(test::waitFor([&] { return actions->regionFailover()->isEnabled(); }, 5000));
+    QString asked;
+    actions->setConfirm([&](const QString&, const QString& consequence) {
+      asked = consequence;
+      return true;
+    });
+    actions->regionFailover()->trigger();
+    QVERIFY(asked.contains("standby region"));
+    QVERIFY(test::waitFor([&] { return hook_.received().size() == 1; }, 10000));
+    QVERIFY2(hook_.received()[0].body.find("\"actor\":\"alice\"") != std::string::npos,
+             hook_.received()[0].body.c_str());
+    page->showChannel("news");
   }
 
   void rehearsalReportsItsImpact() {
