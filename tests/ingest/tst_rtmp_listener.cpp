@@ -199,7 +199,9 @@ class TstRtmpListener : public QObject {
     QCOMPARE(st.audioCodec, std::string("aac"));
     QVERIFY2(std::abs(st.frameRate - 30) < 0.5, qPrintable(QString::number(st.frameRate)));
     QVERIFY(st.bitrateKbps > 20);
-    QCOMPARE(st.keyframeIntervalMs, int64_t{1000});
+    // A GOP of 30 frames at 30 fps, as the publisher's timestamps say: a
+    // live encoder on a loaded machine may stamp a frame a few ms off.
+    QVERIFY2(std::abs(st.keyframeIntervalMs - 1000) <= 34, qPrintable(QString::number(st.keyframeIntervalMs)));
     QCOMPARE(st.continuityErrors, int64_t{0});
     qInfo("input: %.0f kb/s, %.2f fps, GOP %lld ms, A/V drift %.1f ms", st.bitrateKbps, st.frameRate,
           static_cast<long long>(st.keyframeIntervalMs), st.avSyncDriftMs);
