@@ -146,14 +146,16 @@ void OperatorActions::refresh() {
     for (QAction* a : all()) disable(a, tr("No channel selected"));
     return;
   }
+  // A standby region takes the viewers whether the channel runs here or not.
+  if (c->standbyRegion)
+    enable(region_, tr("Hand this channel's viewers to the standby region"));
+  else
+    disable(region_, noStandbyRegion());
   const QString notRunning = tr("The channel is not running");
   if (!running) {
-    for (QAction* a : all()) disable(a, notRunning);
+    for (QAction* a : all())
+      if (a != region_) disable(a, notRunning);
     enable(start_, tr("Start the channel from its saved specification"));
-    if (c->standbyRegion)
-      enable(region_, tr("Hand this channel's viewers to the standby region"));
-    else
-      disable(region_, noStandbyRegion());
     return;
   }
   disable(start_, tr("The channel is running"));
@@ -187,10 +189,6 @@ void OperatorActions::refresh() {
   }
   enable(rehearse_, c->inputs.size() > 1 ? tr("Rehearse an input failover and measure its impact")
                                          : tr("Rehearse a pipeline kill and measure its impact"));
-  if (c->standbyRegion)
-    enable(region_, tr("Hand this channel's viewers to the standby region"));
-  else
-    disable(region_, noStandbyRegion());
 }
 
 QString OperatorActions::noStandbyRegion() {
