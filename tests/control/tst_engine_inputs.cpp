@@ -75,7 +75,16 @@ class TstEngineInputs : public QObject {
     QVERIFY(test::waitFor([&] { return e.channel("live1")->onAir == "primary"; }, 10000));
     QVERIFY(test::waitFor([&] { return hasEvent(e.events("live1"), "input.error", "backup: "); }, 15000));
 
-    const auto st = *e.channel("live1");
+    // The rate is of frames as they arrive over the last second: a loaded
+    // machine can hold the feed back for a moment, so it is sampled until the
+    // feed flows again (the encoder sends 30 fps).
+    ChannelStatus st;
+    QVERIFY(test::waitFor(
+        [&] {
+          st = *e.channel("live1");
+          return st.inputs.size() == 2 && st.inputs[0].frameRate > 20 / test::kRealtimeSlack;
+        },
+        5000));
     QCOMPARE(st.inputs.size(), size_t{2});
     const auto& p = st.inputs[0];
     QVERIFY(p.onAir);
@@ -85,7 +94,6 @@ class TstEngineInputs : public QObject {
     QCOMPARE(p.audioCodec, std::string("aac"));
     QCOMPARE(p.width, 640);
     QVERIFY2(p.bitrateKbps > 10, qPrintable(QString::number(p.bitrateKbps)));
-    QVERIFY2(p.frameRate > 20 / test::kRealtimeSlack, qPrintable(QString::number(p.frameRate)));  // as they arrive
     const auto& b = st.inputs[1];
     QVERIFY(!b.onAir);
     QVERIFY(b.failedSessions >= 1 || !b.lastError.empty());
