@@ -113,7 +113,10 @@ QJsonObject playerResult(QProcess& proc, int timeoutMs) {
   // The player's own log around the first stall (the 3 s before it and the start of it).
   if (!playerLog.isEmpty())
     for (const auto& line : playerLog.first().toArray()) qInfo().noquote() << "player log:" << line.toString();
-  if (rc != 0) qInfo().noquote() << out.right(3000);
+  if (rc != 0) {
+    for (const auto& line : result["startLog"].toArray()) qInfo().noquote() << "player start:" << line.toString();
+    qInfo().noquote() << out.right(3000);
+  }
   return result;
 }
 

@@ -45,13 +45,18 @@
   const logRing = [];
   const keep = (level) => (...args) => {
     const text = args.map((a) => (typeof a === 'string' ? a : a instanceof Error ? a.message : String(a))).join(' ');
-    logRing.push(`${Math.round(now())} ${level} ${text}`.slice(0, 400));
+    const line = `${Math.round(now())} ${level} ${text}`.slice(0, 400);
+    logRing.push(line);
     if (logRing.length > LOG_RING) logRing.shift();
+    // Where the player chose to start and how it steered its latency: what
+    // explains a latency far from the playlist's target.
+    if (R.startLog.length < 40 && /startPosition|[Ss]eek|latency-controller|nudg/.test(text)) R.startLog.push(line);
   };
   const playerLog = { log: keep('log'), info: keep('info'), debug: keep('debug'), warn: keep('warn'), error: keep('error'), trace: keep('trace') };
   // A stall's log: what the ring held when it began (its last 3 s), then
   // what came during the stall; at most 3 stalls and 600 lines each.
   R.stallLogs = [];
+  R.startLog = [];
   let stallLog = null;
   const lineMs = (l) => Number(l.slice(0, l.indexOf(' ')));
   function beginStallLog(atMs) {
@@ -271,6 +276,15 @@
       // eviction began (4 of 4 one-minute LL-HLS runs here; none with the
       // default): its flush interrupts the part loading (hls.js#6919).
       backBufferLength: Infinity,
+      // A live stream's MediaSource duration is Infinity (with a live
+      // seekable range), as live players built on hls.js set it. By default
+      // hls.js 1.7.4 re-sets the duration on every playlist refresh (every
+      // 200 ms part in LL-HLS); at startup that raced its own appends here
+      // ("The 'updating' attribute is true"), the next audio append was
+      // refused as "still processing", hls.js took that for a full buffer and
+      // flushed it, and one audio part was never loaded again: a stall at
+      // the hole a second later (3 of 40 runs of tst_failover_triggers).
+      liveDurationInfinity: true,
     };
     if (cfg.lowLatency) {
       // Target latency comes from the playlist: in lowLatencyMode hls.js uses

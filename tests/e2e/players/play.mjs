@@ -207,13 +207,16 @@ async function main() {
     out.stalls.requests = requests.filter((q) => out.stalls.events.some((e) =>
       q.t1 >= e.atMs - 3000 && q.t0 <= e.atMs + e.durationMs + 500)).slice(0, 200);
   const text = JSON.stringify(out, null, 2);
-  console.log(text);
   if (opts.json) fs.writeFileSync(opts.json, text + '\n');
   const g2g = out.glassToGlass ? `, glass-to-glass p50 ${out.glassToGlass.p50} s p95 ${out.glassToGlass.p95} s (${out.glassToGlass.n} frames, ${out.glassToGlass.invalid} unreadable)` : '';
-  if (out.ok) console.error(`PASS: ${opts.kind} startup ${out.startupMs} ms, latency p50 ${out.latency.p50} s (${out.latency.source})${g2g}, no stalls`);
-  else console.error(`FAIL: ${out.reasons.join('; ')}`);
+  const verdict = out.ok
+    ? `PASS: ${opts.kind} startup ${out.startupMs} ms, latency p50 ${out.latency.p50} s (${out.latency.source})${g2g}, no stalls`
+    : `FAIL: ${out.reasons.join('; ')}`;
   clearTimeout(killer);
-  process.exit(out.ok ? 0 : 1);
+  // Exit only once both are written: a report over 64 KB (a stall's requests)
+  // to a pipe is written asynchronously, and process.exit() would cut it and
+  // the verdict after it.
+  process.stdout.write(text + '\n', () => process.stderr.write(verdict + '\n', () => process.exit(out.ok ? 0 : 1)));
 }
 
 function evaluate(opts, R, harnessError, consoleNotes, watchedSeconds) {
@@ -276,6 +279,7 @@ function evaluate(opts, R, harnessError, consoleNotes, watchedSeconds) {
     stalls: { count: stallCount, totalMs: stallMs, waitingEvents: R.waitingEvents ?? 0, frozenMs,
       playerReported: R.playerStalls.length, events: R.stalls, playerEvents: R.playerStalls.slice(0, 50),
       playerLog: stallCount ? (R.stallLogs ?? []) : [] },
+    startLog: R.startLog ?? [],
     errors: { count: R.errors.length, fatal: !!R.fatal, list: R.errors.slice(0, 50) },
     latency: { source, maxLatency: opts.maxLatency, ...primary,
       programDateTime: opts.kind === 'hls' ? pdt : undefined, player,
