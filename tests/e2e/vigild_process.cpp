@@ -155,34 +155,6 @@ QJsonObject play(const QStringList& args) {
   return playerResult(proc);
 }
 
-QVector<MediaSegment> parseMediaPlaylist(const QString& text) {
-  QVector<MediaSegment> segments;
-  MediaSegment next;
-  for (const QString& line : text.split('\n')) {
-    if (line.startsWith("#EXT-X-PROGRAM-DATE-TIME:"))
-      next.pdt = QDateTime::fromString(line.mid(25), Qt::ISODateWithMs);
-    else if (line.startsWith("#EXTINF:"))
-      next.duration = line.mid(8).section(',', 0, 0).toDouble();
-    else if (!line.isEmpty() && !line.startsWith('#')) {
-      next.uri = line;
-      segments.push_back(next);
-    }
-  }
-  return segments;
-}
-
-QString pdtGaps(const QVector<MediaSegment>& segments) {
-  for (int i = 1; i < segments.size(); ++i) {
-    const qint64 stepMs = segments[i - 1].pdt.msecsTo(segments[i].pdt);
-    if (std::abs(stepMs - qRound64(segments[i - 1].duration * 1000)) > 1)
-      return QString("segment %1: PDT step %2 ms, duration %3 s")
-          .arg(segments[i].uri)
-          .arg(stepMs)
-          .arg(segments[i - 1].duration);
-  }
-  return {};
-}
-
 Vigild::~Vigild() {
   if (proc_.state() != QProcess::NotRunning) terminate(5000);
 }

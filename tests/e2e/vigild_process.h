@@ -13,6 +13,8 @@
 #include <QTemporaryFile>
 #include <QVector>
 
+#include "support/media_playlist.h"
+
 namespace vigil::test {
 
 struct HttpReply {
@@ -42,18 +44,6 @@ bool startPlayer(QProcess& proc, const QStringList& args);
 QJsonObject playerResult(QProcess& proc, int timeoutMs = 90000);
 // Both in one call.
 QJsonObject play(const QStringList& args);
-
-// The segments of an HLS media playlist, with their program date times.
-struct MediaSegment {
-  double duration = 0;
-  QDateTime pdt;
-  QString uri;
-};
-QVector<MediaSegment> parseMediaPlaylist(const QString& text);
-// Empty when every segment's program date time is the previous one's plus
-// its duration (to the millisecond: the segments add up to the wall-clock
-// time they cover, no gap, no overlap), else what is wrong.
-QString pdtGaps(const QVector<MediaSegment>& segments);
 
 // The pipeline worker processes (vigil-pipeline) whose parent is parentPid,
 // by pipeline index (from their command line).
