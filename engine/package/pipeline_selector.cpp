@@ -356,6 +356,11 @@ struct PipelineSelector::Impl {
       }
     }
     if (r.nextStart >= 0 && a.part.startTime90k > r.nextStart) ++gapParts;
+    if (r.nextStart >= 0 && std::abs(a.part.startTime90k - r.nextStart) > tolerance(r))
+      log::get("package")->warn("[ch={} r={}] part {}.{} from pipeline {} starts {:.1f} ms {} the last one published",
+                                channelId, r.spec.id, a.part.segmentNumber, a.part.partIndex, name(p),
+                                std::abs(a.part.startTime90k - r.nextStart) / 90.0,
+                                a.part.startTime90k > r.nextStart ? "after the end of" : "before the end of");
     r.nextStart = a.part.startTime90k + a.part.duration90k;
     ++pipelines[p].published;
     if (ri == firstVideo()) onAir = p;
@@ -454,7 +459,7 @@ struct PipelineSelector::Impl {
           why = "pipeline " + std::to_string(r.src) + " not steady";
         } else if (now - a->atUs >= lagUs) {
           take = q;
-          why = "pipeline " + std::to_string(r.src) + " lags more than " + std::to_string(options.lagMs) + " ms";
+          why = "pipeline " + name(r.src) + " lags more than " + std::to_string(options.lagMs) + " ms";
         }
       }
       // The last resort: while no pipeline delivers (none is alive, or the

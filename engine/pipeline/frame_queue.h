@@ -4,6 +4,7 @@
 // instead of silently growing memory or stalling the other rungs.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <cstdint>
@@ -29,8 +30,11 @@ enum class OverflowPolicy {
 
 class FrameQueue {
  public:
-  FrameQueue(std::string name, size_t capacity, OverflowPolicy policy)
-      : name_(std::move(name)), capacity_(capacity), policy_(policy) {}
+  // burstWait (DropNewest): how long a push into a full queue waits for room
+  // before the frame is dropped.
+  FrameQueue(std::string name, size_t capacity, OverflowPolicy policy,
+             std::chrono::microseconds burstWait = std::chrono::microseconds{0})
+      : name_(std::move(name)), capacity_(capacity), policy_(policy), burstWait_(burstWait) {}
 
   const std::string& name() const { return name_; }
   size_t capacity() const { return capacity_; }
@@ -38,7 +42,11 @@ class FrameQueue {
   // false when the frame was dropped (full, DropNewest) or the queue is closed.
   bool push(av::FramePtr frame) {
     std::unique_lock lock(mutex_);
-    if (policy_ == OverflowPolicy::Block) notFull_.wait(lock, [this] { return closed_ || items_.size() < capacity_; });
+    const auto room = [this] { return closed_ || items_.size() < capacity_; };
+    if (policy_ == OverflowPolicy::Block)
+      notFull_.wait(lock, room);
+    else if (burstWait_.count() > 0)
+      notFull_.wait_for(lock, burstWait_, room);
     if (closed_) return false;
     if (items_.size() >= capacity_) {
       ++dropped_;
@@ -81,6 +89,7 @@ class FrameQueue {
   const std::string name_;
   const size_t capacity_;
   const OverflowPolicy policy_;
+  const std::chrono::microseconds burstWait_;
   mutable std::mutex mutex_;  // guards items_, closed_, dropped_
   std::condition_variable notEmpty_;
   std::condition_variable notFull_;

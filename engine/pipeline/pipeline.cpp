@@ -32,11 +32,14 @@ Status Pipeline::start() {
   // cleanly. Init segments are emitted here, before any part.
   std::vector<std::unique_ptr<RenditionWorker>> video;
   for (const auto& v : spec_.video) {
-    auto w = RenditionWorker::openVideo(channelId_, v, timeline_, sink_, policy, options_.queueFrames);
+    const auto wait = options_.waitAFrameWhenFull
+                          ? std::chrono::microseconds{int64_t{1'000'000} * v.frameRateDen / std::max(1, v.frameRateNum)}
+                          : std::chrono::microseconds{0};
+    auto w = RenditionWorker::openVideo(channelId_, v, timeline_, sink_, policy, options_.queueFrames, wait);
     if (!w) return Status::error("[ch=" + channelId_ + " r=" + v.id + "] " + w.message());
     video.push_back(std::move(*w));
   }
-  auto audio = RenditionWorker::openAudio(channelId_, spec_.audio, timeline_, sink_, policy, options_.queueFrames);
+  auto audio = RenditionWorker::openAudio(channelId_, spec_.audio, timeline_, sink_, policy, options_.audioQueueFrames);
   if (!audio) return Status::error("[ch=" + channelId_ + " r=" + spec_.audio.id + "] " + audio.message());
 
   for (auto& w : video) w->setIdrEveryPart(options_.idrEveryPart);
@@ -66,9 +69,11 @@ Status Pipeline::start() {
   started_ = true;
   closed_ = false;
   log::get("pipeline")
-      ->info("[ch={}] pipeline started: {} video renditions + {}, queues of {} frames ({})", channelId_, video_.size(),
-             spec_.audio.id, options_.queueFrames,
-             policy == OverflowPolicy::Block ? "block when full" : "drop newest when full");
+      ->info("[ch={}] pipeline started: {} video renditions + {}, queues of {} video / {} audio frames ({})",
+             channelId_, video_.size(), spec_.audio.id, options_.queueFrames, options_.audioQueueFrames,
+             policy == OverflowPolicy::Block ? "block when full"
+             : options_.waitAFrameWhenFull   ? "drop the newest after a frame time when full"
+                                             : "drop newest when full");
   return Status::ok();
 }
 

@@ -38,7 +38,18 @@ struct PipelineOptions {
     Block,       // offline/benchmarks: backpressure on the source
   };
   Overflow overflow = Overflow::Auto;
-  size_t queueFrames = 30;  // per rendition; ~1 s at 30 fps
+  size_t queueFrames = 30;  // per video rendition; ~1 s at 30 fps
+  // Audio frames are small and the AAC encoder runs ~100x real time: its
+  // queue fills only while a starved or stopped worker catches up, and a
+  // dropped audio frame is a hole every player stalls on. ~5 s at 48 kHz.
+  size_t audioQueueFrames = 240;
+  // DropNewest: a full video queue gives its encoder one frame time to make
+  // room before the frame is dropped. A burst (catching up after a stall)
+  // then waits on the encoders instead of losing frames (a frame lost at a
+  // part boundary is a hole players stall on, seen here under CPU
+  // starvation), while an encoder that cannot keep up still loses frames,
+  // delaying the feeding thread by at most a frame time per frame.
+  bool waitAFrameWhenFull = true;
   // Every part starts with an IDR (INDEPENDENT=YES): a stream that may go on
   // air at any part boundary (the emergency slate). Costs bits; a still
   // picture's IDRs are small.

@@ -32,13 +32,14 @@ int x264Threads(const VideoRenditionSpec& spec) { return spec.height > 540 ? 2 :
 }  // namespace
 
 RenditionWorker::RenditionWorker(const std::string& channelId, RenditionInfo info, const Timeline& timeline,
-                                 PartSink* sink, OverflowPolicy policy, size_t queueFrames)
+                                 PartSink* sink, OverflowPolicy policy, size_t queueFrames,
+                                 std::chrono::microseconds burstWait)
     : channelId_(channelId),
       logContext_("[ch=" + channelId + " r=" + info.id + "]"),
       info_(std::move(info)),
       timeline_(timeline),
       sink_(sink),
-      queue_(channelId + "/" + info_.id + "/encode", queueFrames, policy),
+      queue_(channelId + "/" + info_.id + "/encode", queueFrames, policy, burstWait),
       packet_(av::allocPacket()),
       fragmenter_(info_.id, timeline, [this](CmafPart part) { onPart(std::move(part)); }) {}
 
@@ -50,7 +51,8 @@ RenditionWorker::~RenditionWorker() {
 Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::string& channelId,
                                                                     const VideoRenditionSpec& spec,
                                                                     const Timeline& timeline, PartSink* sink,
-                                                                    OverflowPolicy policy, size_t queueFrames) {
+                                                                    OverflowPolicy policy, size_t queueFrames,
+                                                                    std::chrono::microseconds burstWait) {
   RenditionInfo info;
   info.id = spec.id;
   info.kind = TrackKind::Video;
@@ -60,7 +62,8 @@ Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::s
   info.width = spec.width;
   info.height = spec.height;
   info.frameRate = double(spec.frameRateNum) / spec.frameRateDen;
-  std::unique_ptr<RenditionWorker> w(new RenditionWorker(channelId, info, timeline, sink, policy, queueFrames));
+  std::unique_ptr<RenditionWorker> w(
+      new RenditionWorker(channelId, info, timeline, sink, policy, queueFrames, burstWait));
 
   const AVCodec* codec = avcodec_find_encoder_by_name("libx264");
   if (!codec) return Status::error("libx264 encoder not available");
@@ -187,6 +190,7 @@ void RenditionWorker::run() {
   while (auto frame = queue_.pop()) {
     if (status = encode(frame->get()); !status) break;
   }
+  finishing_ = true;
   if (status) status = encode(nullptr);
   if (status) status = fragmenter_.finish();
   if (!status) {
@@ -250,6 +254,18 @@ Status RenditionWorker::encode(AVFrame* frame) {
 }
 
 void RenditionWorker::onPart(CmafPart part) {
+  // A part that ends more than a frame and a half before its boundary lost
+  // frames at its end (the next one went past the boundary): players see a
+  // hole there. Not the flushed last part, nor a first part (it may start late).
+  const int64_t frame90k = info_.kind == TrackKind::Video ? frameDuration90k_
+                                                          : av_rescale(std::max(1, encoder_->frame_size), kTimelineHz,
+                                                                       std::max(1, info_.sampleRate));
+  const int64_t end90k = part.startTime90k + part.duration90k;
+  const int64_t boundary90k = timeline_.partStart90k(part.segmentNumber, part.partIndex + 1);
+  if (!finishing_ && partsOut_ > 0 && end90k < boundary90k - frame90k * 3 / 2)
+    log::get("pipeline")
+        ->warn("{} part {}.{} ends {:.1f} ms before its boundary: frames missing at its end", logContext_,
+               part.segmentNumber, part.partIndex, (boundary90k - end90k) / 90.0);
   ++partsOut_;
   bytesOut_ += part.bytes->size();
   lastPartLatencyUs_ = nowUtcUs() - timeline_.utcUsAt(part.startTime90k + part.duration90k);

@@ -5,6 +5,7 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <cstdint>
 #include <functional>
 #include <memory>
@@ -28,7 +29,8 @@ class RenditionWorker {
   // Opens the encoder and the muxer and emits the init segment to sink.
   static Result<std::unique_ptr<RenditionWorker>> openVideo(const std::string& channelId,
                                                             const VideoRenditionSpec& spec, const Timeline& timeline,
-                                                            PartSink* sink, OverflowPolicy policy, size_t queueFrames);
+                                                            PartSink* sink, OverflowPolicy policy, size_t queueFrames,
+                                                            std::chrono::microseconds burstWait);
   static Result<std::unique_ptr<RenditionWorker>> openAudio(const std::string& channelId,
                                                             const AudioRenditionSpec& spec, const Timeline& timeline,
                                                             PartSink* sink, OverflowPolicy policy, size_t queueFrames);
@@ -60,7 +62,7 @@ class RenditionWorker {
 
  private:
   RenditionWorker(const std::string& channelId, RenditionInfo info, const Timeline& timeline, PartSink* sink,
-                  OverflowPolicy policy, size_t queueFrames);
+                  OverflowPolicy policy, size_t queueFrames, std::chrono::microseconds burstWait = {});
   Status openMuxer();
   void run();
   Status encode(AVFrame* frame);  // nullptr flushes the encoder
@@ -80,6 +82,7 @@ class RenditionWorker {
   std::unique_ptr<OutputCheck> check_;
   uint64_t droppedReported_ = 0;     // queue drops already told on a segment's last part
   int64_t frameDuration90k_ = 0;     // video: one frame at the rung's rate
+  bool finishing_ = false;           // the flush at the end: its last part is partial by design
   int64_t lastIdrUnit_ = INT64_MIN;  // video: the segment (or part) whose IDR has been forced
   bool idrEveryPart_ = false;
   int64_t firstAudioPts_ = AV_NOPTS_VALUE;  // audio, in 1/sampleRate

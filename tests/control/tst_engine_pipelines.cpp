@@ -7,9 +7,13 @@
 #include <QTemporaryDir>
 #include <QtTest>
 
+#include <csignal>
+
 #include <nlohmann/json.hpp>
 
 #include "control/engine.h"
+#include "control/http_client.h"
+#include "support/media_playlist.h"
 #include "support/test_engine.h"
 #include "support/wait_for.h"
 
@@ -118,6 +122,46 @@ class TstEnginePipelines : public QObject {
     QVERIFY(test::waitFor([&] { return allUp(*engine, 1); }, 15000));
     QCOMPARE(engine->channel("red1")->redundancy, std::string("single"));
     QVERIFY(!engine->preferPipeline("red1", 1));
+  }
+
+  // A single pipeline's worker starved of the CPU for 1.5 s (stopped, then
+  // continued): the emergency slate covers the parts it does not deliver in
+  // time, the worker then catches up on the frames queued for it, and the
+  // channel goes back to it. No rendition's playlist has a hole: a frame the
+  // catching-up worker dropped would leave one in its parts, at which every
+  // player stalls.
+  void aStarvedWorkerCatchesUpWithoutAHole() {
+    QTemporaryDir dir;
+    auto engine = startEngine(dir, "single");
+    QVERIFY(engine);
+    QVERIFY(test::waitFor([&] { return allUp(*engine, 1); }, 15000));
+    QTest::qWait(2500);
+    const int64_t pid = engine->channel("red1")->pipelines[0].pid;
+    QVERIFY(pid > 0);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGSTOP), 0);
+    QTest::qWait(1500);
+    QCOMPARE(::kill(static_cast<pid_t>(pid), SIGCONT), 0);
+    QVERIFY(test::waitFor([&] { return engine->channel("red1")->pipelines[0].onAir; }, 10000));
+    QTest::qWait(2500);
+    QCOMPARE(engine->channel("red1")->pipelines[0].pid, pid);  // continued, not restarted
+    auto url = control::HttpUrl::parse("http://127.0.0.1:" + std::to_string(engine->httpPort()));
+    QVERIFY(url);
+    control::HttpClient http(*url, "the origin");
+    for (const char* rendition : {"v0", "a0"}) {
+      control::HttpRequest get;
+      get.target = std::string("/live/red1/") + rendition + "/playlist.m3u8";
+      auto r = http.exchange(get);
+      QVERIFY2(r, r.message().c_str());
+      QCOMPARE(r->status, 200u);
+      const auto segments = test::parseMediaPlaylist(QString::fromStdString(r->body));
+      QVERIFY(segments.size() >= 3);
+      const QString gaps = test::pdtGaps(segments);
+      QVERIFY2(gaps.isEmpty(), qPrintable(QString(rendition) + ": " + gaps + "\n" + QString::fromStdString(r->body)));
+    }
+    bool slate = false;
+    for (const auto& ev : engine->events("red1", 500))
+      slate = slate || (ev.kind == "pipeline.switch" && ev.detail.find("slate") != std::string::npos);
+    qInfo("the emergency slate covered the stall: %s", slate ? "yes" : "no");
   }
 };
 

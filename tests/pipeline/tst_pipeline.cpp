@@ -275,6 +275,28 @@ class TstPipeline : public QObject {
     }
   }
 
+  // A burst into a full queue (a worker catching up after a stall) waits for
+  // the encoder when the queue gives it time, and loses frames when it does not.
+  void aFullQueueWaitsAFrameTimeBeforeItDrops() {
+    auto burst = [](std::chrono::microseconds wait) {
+      pipeline::FrameQueue q("burst", 2, pipeline::OverflowPolicy::DropNewest, wait);
+      std::thread encoder([&] {
+        while (q.pop()) std::this_thread::sleep_for(std::chrono::milliseconds(2));  // an encode
+      });
+      uint64_t refused = 0;
+      for (int i = 0; i < 50; ++i) refused += q.push(av::allocFrame()) ? 0 : 1;
+      q.close();
+      encoder.join();
+      return std::pair{refused, q.dropped()};
+    };
+    const auto waited = burst(std::chrono::milliseconds(100));
+    QCOMPARE(waited.first, uint64_t{0});
+    QCOMPARE(waited.second, uint64_t{0});
+    const auto dropped = burst(std::chrono::microseconds(0));
+    QVERIFY2(dropped.first >= 40, qPrintable(QString::number(dropped.first)));
+    QCOMPARE(dropped.second, dropped.first);
+  }
+
   void overloadDropsButKeepsSegmentsIndependent() {
     const ChannelSpec spec = channel(false);  // as fast as possible...
     const Timeline timeline = startedTimeline(nowUtcUs());
@@ -282,6 +304,8 @@ class TstPipeline : public QObject {
     pipeline::PipelineOptions options;
     options.overflow = pipeline::PipelineOptions::Overflow::DropNewest;  // ...into live queues
     options.queueFrames = 2;
+    options.audioQueueFrames = 2;
+    options.waitAFrameWhenFull = false;  // drops at once (the wait is its own case below)
     pipeline::Pipeline p(spec.id, spec, timeline, &sink, options);
     QVERIFY(p.start().isOk());
     ingest::TestSource source(spec.id, spec.source, timeline, 6000);
