@@ -279,11 +279,10 @@
       // A live stream's MediaSource duration is Infinity (with a live
       // seekable range), as live players built on hls.js set it. By default
       // hls.js 1.7.4 re-sets the duration on every playlist refresh (every
-      // 200 ms part in LL-HLS); at startup that raced its own appends here
-      // ("The 'updating' attribute is true"), the next audio append was
-      // refused as "still processing", hls.js took that for a full buffer and
-      // flushed it, and one audio part was never loaded again: a stall at
-      // the hole a second later (3 of 40 runs of tst_failover_triggers).
+      // 200 ms part in LL-HLS), and at startup one of those sets raced its own
+      // appends ("The 'updating' attribute is true"). That race is gone; the
+      // refused append it led to still happens now and then around the
+      // startup seek (tests/e2e/players/README.md).
       liveDurationInfinity: true,
     };
     if (cfg.lowLatency) {
