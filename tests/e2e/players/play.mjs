@@ -213,9 +213,9 @@ async function main() {
     ? `PASS: ${opts.kind} startup ${out.startupMs} ms, latency p50 ${out.latency.p50} s (${out.latency.source})${g2g}, no stalls`
     : `FAIL: ${out.reasons.join('; ')}`;
   clearTimeout(killer);
-  // Exit only once both are written: a report over 64 KB (a stall's requests)
-  // to a pipe is written asynchronously, and process.exit() would cut it and
-  // the verdict after it.
+  // Exit only once both are written: of a report over 64 KB (a stall's
+  // requests) a pipe takes what fits at once and Node writes the rest later;
+  // process.exit() cut it there, and the verdict after it.
   process.stdout.write(text + '\n', () => process.stderr.write(verdict + '\n', () => process.exit(out.ok ? 0 : 1)));
 }
 
