@@ -74,12 +74,12 @@ std::string ffmpegCommand(const std::string& input, const ChannelSpec& c) {
   std::string cmd = "ffmpeg -hide_banner -nostats -loglevel error -i " + input + " -filter_complex '" + graph + "'";
   for (size_t i = 0; i < c.video.size(); ++i) {
     const auto& r = c.video[i];
-    const int64_t maxrate = r.maxrateBps ? r.maxrateBps : r.bitrateBps;
-    const int64_t bufsize = r.bufsizeBits ? r.bufsizeBits : maxrate;
+    const VideoRateControl rate = videoRateControl(r, int64_t{c.packaging.segmentDurationMs} * 90);
     const int keyint = static_cast<int>(2 * segS * r.frameRateNum);
     cmd += " -map '[o" + std::to_string(i) + "]' -c:v libx264 -preset " + r.preset + " -tune zerolatency -profile:v " +
-           r.profile + " -b:v " + std::to_string(r.bitrateBps) + " -maxrate " + std::to_string(maxrate) + " -bufsize " +
-           std::to_string(bufsize) + " -x264-params scenecut=0:keyint=" + std::to_string(keyint) +
+           r.profile + " -b:v " + std::to_string(r.bitrateBps) + " -maxrate " + std::to_string(rate.maxrateBps) +
+           " -bufsize " + std::to_string(rate.bufsizeBits) +
+           " -x264-params scenecut=0:keyint=" + std::to_string(keyint) +
            " -forced-idr 1 -force_key_frames 'expr:gte(t,n_forced*" + std::to_string(segS) + ")' -f null /dev/null";
   }
   cmd += " -map 0:a? -c:a aac -b:a " + std::to_string(c.audio.bitrateBps) + " -ar " +

@@ -3,7 +3,7 @@
 # viewers receive across a pipeline restart.
 #
 #   bench/restart_spike.sh [--build build/release] [--runs 3] [--out results.txt]
-#                          [--cases cold-demo,cold-tight,...] [--source 360|720] [--keep DIR]
+#                          [--cases cold-demo,cold-wide,...] [--source 360|720] [--keep DIR]
 #
 # Every run is a fresh vigild on loopback with two channels on the built-in
 # test source (640x360p30 with the demo ladder 360p 800 / 270p 450 / 180p
@@ -19,9 +19,11 @@
 #     (SIGKILL, at a random point in a segment) and the restarted encoder's
 #     first three complete segments are taken (every later segment is its
 #     own), and the partial one it began in. VBV: demo = the demo ladder as
-#     built in (maxrate 1.1x bitrate, bufsize = maxrate), tight = maxrate =
-#     bufsize = bitrate, loose = maxrate 3x, bufsize 6x.
-#   std-guard, std-noguard (+ "-loose": loose VBV, else demo): spike is a
+#     built in (maxrate = bitrate, bufsize an eighth of a segment at maxrate),
+#     wide = maxrate 1.1x bitrate, bufsize = maxrate (one second; the built-in
+#     ladder before), tight = maxrate = bufsize = bitrate, loose = maxrate 3x,
+#     bufsize 6x.
+#   std-guard, std-noguard (+ "-loose" or "-wide": that VBV, else demo): spike is a
 #     Standard channel, steady_segments 2 or 0. Pipeline 0's worker is killed
 #     after 5+ segments; every published segment from 2 before to 8 after the
 #     one the kill fell in, each marked with where it came from (vigild's
@@ -42,7 +44,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 build="$here/../build/release" runs=3 out="" source=360 keep="" analyze=""
-cases="cold-demo,cold-tight,cold-loose,std-guard,std-noguard,std-guard-loose,std-noguard-loose"
+cases="cold-demo,cold-wide,cold-loose,std-guard,std-noguard,std-guard-wide,std-noguard-wide"
 while (($#)); do
   case "$1" in
     --build) build=$2; shift 2 ;;
@@ -66,7 +68,7 @@ for tool in curl python3; do
 done
 IFS=, read -ra case_list <<<"$cases"
 for c in "${case_list[@]}"; do
-  [[ $c =~ ^(cold-(demo|tight|loose)|std-(guard|noguard)(-loose)?)$ ]] || { echo "unknown case $c" >&2; exit 2; }
+  [[ $c =~ ^(cold-(demo|wide|tight|loose)|std-(guard|noguard)(-loose|-wide)?)$ ]] || { echo "unknown case $c" >&2; exit 2; }
 done
 
 work=$(mktemp -d)
@@ -96,7 +98,8 @@ ladder() {  # VBV variant -> the ladder as JSON
   for r in "${rungs[@]}"; do
     read -r id w h kbps prof <<<"$r"
     case $vbv in
-      demo) max=$((kbps * 11 / 10)) buf=$max ;;
+      demo) max=$kbps buf=0 ;;  # 0: the engine's own rule
+      wide) max=$((kbps * 11 / 10)) buf=$max ;;
       tight) max=$kbps buf=$kbps ;;
       loose) max=$((kbps * 3)) buf=$((kbps * 6)) ;;
     esac
@@ -190,6 +193,7 @@ run_case() {  # case run_number
     std-noguard*) mode=standard steady=0 vbv=demo ;;
   esac
   [[ $c == *-loose ]] && vbv=loose
+  [[ $c == *-wide ]] && vbv=wide
   echo "load $(cut -d' ' -f1-3 /proc/loadavg)" >>"$run_dir/events"
   start_vigild "$mode" "$steady" "$vbv"
   poll &

@@ -11,8 +11,7 @@ VideoRenditionSpec rung(std::string id, int w, int h, int fps, int64_t kbps, std
   r.height = h;
   r.frameRateNum = fps;
   r.bitrateBps = kbps * 1000;
-  r.maxrateBps = kbps * 1000 * 11 / 10;  // VBV cap: 1.1x target keeps restart spikes bounded
-  r.bufsizeBits = r.maxrateBps;
+  r.maxrateBps = r.bitrateBps;  // bufsize: videoRateControl's eighth of a segment
   r.profile = std::move(profile);
   return r;
 }
@@ -38,6 +37,16 @@ std::vector<VideoRenditionSpec> defaultLadder(int sourceWidth, int sourceHeight,
     out.push_back(rung("v0", sourceWidth & ~1, sourceHeight & ~1, lowFps, 300, "baseline"));
   }
   return out;
+}
+
+VideoRateControl videoRateControl(const VideoRenditionSpec& spec, int64_t segmentDuration90k) {
+  VideoRateControl rc;
+  rc.maxrateBps = spec.maxrateBps > 0 ? spec.maxrateBps : spec.bitrateBps;
+  // maxrate [bit/s] * D [90 kHz ticks] / 90000 / 8
+  rc.bufsizeBits = spec.bufsizeBits > 0 ? spec.bufsizeBits : rc.maxrateBps * segmentDuration90k / (90000 * 8);
+  rc.segmentPeakBps =
+      segmentDuration90k > 0 ? rc.maxrateBps + rc.bufsizeBits * 90000 / segmentDuration90k : rc.maxrateBps;
+  return rc;
 }
 
 std::vector<std::string> renditionIds(const ChannelSpec& spec) {

@@ -17,7 +17,7 @@ struct VideoRenditionSpec {
   int frameRateDen = 1;
   int64_t bitrateBps = 0;
   int64_t maxrateBps = 0;            // VBV cap; 0 = same as bitrate
-  int64_t bufsizeBits = 0;           // VBV buffer; 0 = same as maxrate
+  int64_t bufsizeBits = 0;           // VBV buffer; 0 = an eighth of a segment at maxrate (videoRateControl)
   std::string preset = "superfast";  // x264 preset
   std::string profile = "high";      // baseline | main | high
   std::string level;                 // "" = let x264 choose, else e.g. "4.2"
@@ -122,6 +122,22 @@ struct ChannelSpec {
   PackagingSpec packaging;
   AlarmSpec alarms;
 };
+
+// The rate control a video rendition is encoded with, and the bitrate no
+// segment of it can exceed. In the VBV model the bits of any window of T
+// seconds are at most maxrate * T + bufsize, so a segment of D seconds
+// averages at most maxrate + bufsize / D: that is the rendition's peak (HLS
+// BANDWIDTH, DASH @bandwidth). An unset bufsize is an eighth of a segment at
+// maxrate, so no segment can exceed 1.125 x maxrate: x264's 1-pass ABR with
+// a one-second buffer lets the segments of a steady encoder swing to 1.17 x
+// their target on the test pattern, which every player downloading such a
+// segment reads as a drop in throughput (bench/RESULTS.md, "Restart spike").
+struct VideoRateControl {
+  int64_t maxrateBps = 0;
+  int64_t bufsizeBits = 0;
+  int64_t segmentPeakBps = 0;
+};
+VideoRateControl videoRateControl(const VideoRenditionSpec& spec, int64_t segmentDuration90k);
 
 // Every rendition id of a channel: the video ladder's in order, then the audio's.
 std::vector<std::string> renditionIds(const ChannelSpec& spec);

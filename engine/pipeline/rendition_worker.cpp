@@ -57,7 +57,8 @@ Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::s
   info.id = spec.id;
   info.kind = TrackKind::Video;
   info.bitrateBps = spec.bitrateBps;
-  info.peakBitrateBps = spec.maxrateBps > 0 ? spec.maxrateBps : spec.bitrateBps;
+  const VideoRateControl rate = videoRateControl(spec, timeline.segmentDuration90k());
+  info.peakBitrateBps = rate.segmentPeakBps;
   info.timescale = static_cast<int>(kTimelineHz);
   info.width = spec.width;
   info.height = spec.height;
@@ -79,8 +80,8 @@ Result<std::unique_ptr<RenditionWorker>> RenditionWorker::openVideo(const std::s
   c->framerate = AVRational{spec.frameRateNum, spec.frameRateDen};
   c->sample_aspect_ratio = AVRational{1, 1};
   c->bit_rate = spec.bitrateBps;
-  c->rc_max_rate = spec.maxrateBps > 0 ? spec.maxrateBps : spec.bitrateBps;
-  c->rc_buffer_size = static_cast<int>(spec.bufsizeBits > 0 ? spec.bufsizeBits : c->rc_max_rate);
+  c->rc_max_rate = rate.maxrateBps;
+  c->rc_buffer_size = static_cast<int>(rate.bufsizeBits);
   c->max_b_frames = 0;
   // Longer than a segment: the only keyframes are the ones forced at segment boundaries.
   c->gop_size = 2 * framesPerSegment;

@@ -47,6 +47,30 @@ class TstConfig : public QObject {
     QCOMPARE(c.packaging.partDurationMs, 400);
   }
 
+  void vbvBoundsEverySegment() {
+    VideoRenditionSpec r;
+    r.bitrateBps = 800'000;
+    // Unset: maxrate = bitrate, bufsize an eighth of a segment at maxrate.
+    VideoRateControl rc = videoRateControl(r, 180'000);
+    QCOMPARE(rc.maxrateBps, int64_t{800'000});
+    QCOMPARE(rc.bufsizeBits, int64_t{200'000});                            // 0.25 s of a 2 s segment
+    QCOMPARE(rc.segmentPeakBps, int64_t{900'000});                         // 1.125 x: maxrate * 2 s + bufsize over 2 s
+    QCOMPARE(videoRateControl(r, 540'000).bufsizeBits, int64_t{600'000});  // 6 s segments: 0.75 s
+    QCOMPARE(videoRateControl(r, 540'000).segmentPeakBps, int64_t{900'000});
+    // Set: taken as given; a one-second buffer lets a 4 s segment reach maxrate + a quarter.
+    r.maxrateBps = 3'300'000;
+    r.bufsizeBits = 3'300'000;
+    rc = videoRateControl(r, 360'000);
+    QCOMPARE(rc.maxrateBps, int64_t{3'300'000});
+    QCOMPARE(rc.bufsizeBits, int64_t{3'300'000});
+    QCOMPARE(rc.segmentPeakBps, int64_t{4'125'000});
+    // The product ladder leaves the buffer to the rule.
+    for (const auto& v : defaultLadder(1920, 1080, 60)) {
+      QCOMPARE(v.maxrateBps, v.bitrateBps);
+      QCOMPARE(v.bufsizeBits, int64_t{0});
+    }
+  }
+
   void defaultLadderIsCappedAtTheSource() {
     auto cfg = parseConfig(R"({"channels": [{"id": "c", "source": {"width": 1280, "height": 720, "fps": 60},
                                              "ladder": "default"}]})");
