@@ -355,7 +355,7 @@ struct PipelineSelector::Impl {
         events.push_back({nowUtcUs(), from, p, reason, r.spec.id, a.part.segmentNumber, a.part.partIndex});
       }
     }
-    if (r.nextStart >= 0 && a.part.startTime90k > r.nextStart) ++gapParts;
+    if (r.nextStart >= 0 && a.part.startTime90k > r.nextStart + tolerance(r)) ++gapParts;
     if (r.nextStart >= 0 && std::abs(a.part.startTime90k - r.nextStart) > tolerance(r))
       log::get("package")->warn("[ch={} r={}] part {}.{} from pipeline {} starts {:.1f} ms {} the last one published",
                                 channelId, r.spec.id, a.part.segmentNumber, a.part.partIndex, name(p),

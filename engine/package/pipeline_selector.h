@@ -103,7 +103,7 @@ struct PipelineSelectorStatus {
   int preferred = 0;
   int onAir = -1;  // pipeline of the first video rendition's newest part
   uint64_t switches = 0;
-  uint64_t gapParts = 0;  // parts published after a hole no pipeline could fill
+  uint64_t gapParts = 0;  // parts published after a hole no pipeline could fill (beyond the audio grid tolerance)
   std::vector<SelectorPipelineStatus> pipelines;
 };
 

@@ -97,18 +97,19 @@ class TstFailoverTriggers : public QObject {
     // Every rendition's playlist: no discontinuity, and no hole (each
     // segment's duration is the step to the next one's program date time).
     QStringList holes;
+    QList<QByteArray> playlists;
     for (const char* rendition : {"v0", "a0"}) {
       const auto playlist = httpGet(d.baseUrl() + "/live/live1/" + rendition + "/playlist.m3u8");
       QCOMPARE(playlist.status, 200);
       QVERIFY2(!playlist.body.contains("#EXT-X-DISCONTINUITY\n"), playlist.body.constData());
       if (const QString gaps = pdtGaps(parseMediaPlaylist(QString::fromUtf8(playlist.body))); !gaps.isEmpty())
         holes << QString(rendition) + ": " + gaps;
-      if (playing && played["_exit"].toInt() != 0)  // what the player was given, for the record
-        qInfo().noquote() << rendition << "playlist:\n" << playlist.body;
+      playlists << rendition + QByteArray(" playlist:\n") + playlist.body;
     }
-    if (playing && played["_exit"].toInt() != 0)  // and what vigild said
-      for (const QString& line : d.log().split('\n'))
-        if (!line.contains("changing packet size")) qInfo().noquote() << "vigild:" << line;
+    if (!holes.isEmpty() || (playing && played["_exit"].toInt() != 0)) {  // for the record
+      for (const auto& p : playlists) qInfo().noquote() << p;
+      d.printLog();
+    }
     QVERIFY2(holes.isEmpty(), qPrintable(holes.join("; ")));
     if (playing) QCOMPARE(played["_exit"].toInt(), 0);  // no stall, no error
     primary.kill();

@@ -223,4 +223,9 @@ void Vigild::kill9() {
 
 qint64 Vigild::pid() const { return proc_.processId(); }
 
+void Vigild::printLog() const {
+  for (const QString& line : log_.split('\n'))
+    if (!line.contains("changing packet size")) qInfo().noquote() << "vigild:" << line;  // ffmpeg's RTMP noise
+}
+
 }  // namespace vigil::test

@@ -68,6 +68,8 @@ class Vigild {
   bool waitForLog(const QRegularExpression& re, int timeoutMs);
   QString baseUrl() const { return baseUrl_; }
   QString log() const { return log_; }
+  // The whole log as test output, a line each (a failure message would cut it).
+  void printLog() const;
   qint64 pid() const;
 
  private:

@@ -386,6 +386,21 @@ class TstPipelineSelector : public QObject {
     QVERIFY(rig.switches().empty());
   }
 
+  void anAudioPartOffTheAacGridIsNoLostPart() {
+    // After a source change (slate <-> programme) the next audio part may sit
+    // on another AAC frame grid: a few ms off the last one's end, within the
+    // tolerance. It follows the last part; no part was lost.
+    Rig rig(options(10000));
+    rig.feedBoth(0, 4);
+    CmafPart late = makePart(0, rig.renditions.back(), 4, 1.0);
+    late.startTime90k += 900;  // 10 ms after the end of part 3
+    late.duration90k -= 900;
+    rig.selector->input(0)->onPart(std::move(late));
+    rig.feedBoth(4, 5);
+    QCOMPARE(int(rig.down.of("a0").size()), 5);
+    QCOMPARE(rig.selector->status().gapParts, uint64_t{0});
+  }
+
   void preferOneMovesAtTheNextBoundary() {
     Rig rig(options(10000));
     QVERIFY(!rig.selector->prefer(2).isOk());
