@@ -51,7 +51,7 @@ namespace {
 
 constexpr int64_t kSignatureHistoryUs = 3'000'000;
 constexpr int64_t kAlignEveryUs = 500'000;
-constexpr int64_t kFlowingUs = 200'000;      // a picture within this: the feed's video flows
+constexpr int64_t kFlowingUs = 200'000;      // a picture (a byte) within this: the feed's video (bytes) flow
 constexpr int64_t kBridgeAfterUs = 120'000;  // the input on air late by this: bridge with the same programme
 constexpr size_t kOnSlate = SIZE_MAX;
 
@@ -273,8 +273,10 @@ struct InputSwitch::Impl {
 
   Fault faultOf(const Input& in, int64_t now) const {
     if (in.lastVideoUs < 0 || now - in.lastVideoUs > int64_t{policy.lossMs} * 1000) {
+      // Undecodable: bytes still flow now. A feed cut mid-picture leaves a
+      // tail of bytes after its last whole picture; that is still a loss.
       const int64_t packet = in.probe.lastPacketUtcUs ? in.probe.lastPacketUtcUs() : -1;
-      return packet >= 0 && now - packet <= int64_t{policy.lossMs} * 1000 ? Fault::Undecodable : Fault::NoSignal;
+      return packet >= 0 && now - packet <= kFlowingUs ? Fault::Undecodable : Fault::NoSignal;
     }
     if (in.black.lasted(now, policy.blackMs)) return Fault::Black;
     // No audio while the picture flows is silence; both stopping is a loss, told by its own threshold.

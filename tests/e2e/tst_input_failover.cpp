@@ -146,7 +146,15 @@ class TstInputFailover : public QObject {
     const QString master = vigild_.baseUrl() + "/live/live1/master.m3u8";
     const bool playing = startPlayer(
         player, {"--kind", "hls", "--url", master, "--seconds", "22", "--low-latency", "--max-latency", "3"});
-    QTest::qWait(4000);
+    // The cut comes while a viewer is watching, once the browser's start-up
+    // (which holds both cores for a second or more) is over: 2 s after the
+    // first frame.
+    if (playing) QVERIFY2(waitForPlaying(player, 15000), "the player showed no frame within 15 s");
+    QTest::qWait(playing ? 2000 : 4000);
+    // Nothing has failed over yet: the primary is on air when its path is cut.
+    const QString early = waitSwitch("primary -> backup", 0);
+    if (!early.isEmpty()) vigild_.printLog();
+    QVERIFY2(early.isEmpty(), "the primary went off air before its path was cut (vigild's log above)");
 
     relay_.kill();  // the primary path is cut
     relay_.waitForFinished(2000);

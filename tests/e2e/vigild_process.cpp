@@ -90,6 +90,17 @@ bool startPlayer(QProcess& proc, const QStringList& args) {
   return proc.waitForStarted(5000);
 }
 
+bool waitForPlaying(QProcess& proc, int timeoutMs) {
+  QElapsedTimer t;
+  t.start();
+  while (t.elapsed() < timeoutMs) {
+    if (proc.peek(proc.bytesAvailable()).contains("playing: first frame")) return true;
+    if (proc.state() == QProcess::NotRunning) return false;
+    proc.waitForReadyRead(100);
+  }
+  return false;
+}
+
 QJsonObject playerResult(QProcess& proc, int timeoutMs) {
   const bool finished = proc.state() == QProcess::NotRunning || proc.waitForFinished(timeoutMs);
   if (!finished) {

@@ -42,6 +42,10 @@ int runTool(const QString& program, const QStringList& args, int timeoutMs, QByt
 // not installed or printed nothing).
 bool startPlayer(QProcess& proc, const QStringList& args);
 QJsonObject playerResult(QProcess& proc, int timeoutMs = 90000);
+// Waits until the player started by startPlayer shows its first frame (the
+// harness says so at once); false after timeoutMs or when it ended first.
+// The output stays for playerResult.
+bool waitForPlaying(QProcess& proc, int timeoutMs);
 // Both in one call.
 QJsonObject play(const QStringList& args);
 

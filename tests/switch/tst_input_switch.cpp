@@ -307,6 +307,29 @@ class TestInputSwitch : public QObject {
     QVERIFY2(worst < 250'000, qPrintable(QString::number(worst)));
   }
 
+  // Why a feed without pictures went off air, as the operator reads it: a
+  // feed that was cut is a loss of signal even though the last bytes (the
+  // tail of a picture) came after its last picture; one whose bytes keep
+  // coming without a picture is undecodable.
+  void aCutFeedIsALossAndAFlowingOneUndecodable() {
+    for (const bool flowing : {false, true}) {
+      std::atomic<int64_t> lastPacketUs{-1};
+      std::atomic<bool> bytesFlow{true};
+      Rig rig(fastPolicy());
+      rig.sw->setProbe(0, {[&] { return bytesFlow ? nowUtcUs() : lastPacketUs.load(); }});
+      rig.start();
+      QVERIFY(rig.waitOnAir("primary", 2000));
+      QTest::qWait(1000);
+      rig.paths[0]->spoil(Path::Spoil::Cut);
+      lastPacketUs = nowUtcUs() + 30'000;  // a picture's tail, after the last whole picture
+      bytesFlow = flowing;
+      QVERIFY(rig.waitOnAir("backup", 2000));
+      const std::string reason = rig.events.all().back().reason;
+      QVERIFY2(reason.find(flowing ? "undecodable" : "loss of signal") == 0, reason.c_str());
+      rig.stop();
+    }
+  }
+
   void blackFailsOverAndThePrimaryReturnsAtASegmentBoundary() {
     Rig rig(fastPolicy());
     rig.start();

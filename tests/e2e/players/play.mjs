@@ -186,10 +186,17 @@ async function main() {
     await page.goto(`${base}/`, { waitUntil: 'load', timeout: 30000 });
     // Watch for the given seconds from page load, leaving early on a fatal error.
     const deadline = wallStart + opts.seconds * 1000;
+    let toldPlaying = false;
     while (Date.now() < deadline) {
-      await sleep(Math.min(500, Math.max(0, deadline - Date.now())));
-      const fatal = await page.evaluate(() => window.__report && window.__report.fatal);
-      if (fatal) { await sleep(300); break; }
+      await sleep(Math.min(toldPlaying ? 500 : 100, Math.max(0, deadline - Date.now())));
+      const state = await page.evaluate(() => window.__report && { fatal: window.__report.fatal, playing: window.__report.firstPlayingMs });
+      if (state && state.fatal) { await sleep(300); break; }
+      // A line as soon as the picture moves, for a caller that acts once a
+      // viewer is watching (the report comes at the end).
+      if (!toldPlaying && state && typeof state.playing === 'number') {
+        toldPlaying = true;
+        process.stderr.write(`playing: first frame ${Math.round(state.playing)} ms after the page load\n`);
+      }
     }
     report = await page.evaluate(() => window.__finish());
   } catch (e) {
