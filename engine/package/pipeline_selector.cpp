@@ -510,6 +510,16 @@ struct PipelineSelector::Impl {
       std::lock_guard lock(mu);
       std::swap(video, wakeVideo);
       std::swap(audio, wakeAudio);
+      // Only the video is missing: the last resort's audio must still start
+      // on the programme's AAC grid, where its last audio part ended (on the
+      // video's part grid it would be up to a frame off, and so would every
+      // audio part it has to carry later).
+      if (video >= 0 && audio < 0)
+        for (const auto& r : renditions)
+          if (!r.spec.video && r.nextStart >= 0) {
+            audio = r.nextStart;
+            break;
+          }
     }
     if ((video >= 0 || audio >= 0) && options.wakeLastResort) options.wakeLastResort(video >= 0 ? video : audio, audio);
     if (events.empty()) return;

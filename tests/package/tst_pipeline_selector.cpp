@@ -7,6 +7,7 @@
 #include <functional>
 #include <mutex>
 
+#include "core/clock.h"
 #include "core/part_sink.h"
 #include "core/timeline.h"
 #include "package/pipeline_selector.h"
@@ -90,8 +91,12 @@ CmafPart makePart(int pipeline, const PipelineSelector::Rendition& r, int64_t n,
 }
 
 struct Rig {
-  explicit Rig(PipelineSelectorOptions o, bool twoVideo = true) : timeline(kSeg, kPart) {
-    timeline.begin(1714564800LL * 1000000);
+  // started: how many inputs come up (all when -1; a last resort starts on
+  // demand). The timeline begins long ago (every part is late) unless told.
+  explicit Rig(PipelineSelectorOptions o, bool twoVideo = true, int started = -1,
+               int64_t beginUtcUs = 1714564800LL * 1000000)
+      : timeline(kSeg, kPart) {
+    timeline.begin(beginUtcUs);
     renditions.push_back({"v0", true, 400000});
     if (twoVideo) renditions.push_back({"v1", true, 200000});
     renditions.push_back({"a0", false, 128000});
@@ -100,7 +105,7 @@ struct Rig {
       std::lock_guard lock(mu);
       events.push_back(e);
     });
-    for (int p = 0; p < o.pipelines; ++p) {
+    for (int p = 0; p < (started < 0 ? o.pipelines : started); ++p) {
       for (const auto& r : renditions) init(p, r.id, "init-" + r.id);
       state(p, PipelineState::Starting);
       state(p, PipelineState::Up);
@@ -399,6 +404,42 @@ class TstPipelineSelector : public QObject {
     rig.feedBoth(4, 5);
     QCOMPARE(int(rig.down.of("a0").size()), 5);
     QCOMPARE(rig.selector->status().gapParts, uint64_t{0});
+  }
+
+  void aLateVideoWakesTheSlateOnTheProgrammesAudioGrid() {
+    // Only the video is late: the slate is woken for the video, and its audio
+    // must start where the programme's last audio part ended (the programme's
+    // AAC grid), not on the video's part grid, or the audio it may have to
+    // carry later would not follow the programme's.
+    PipelineSelectorOptions o = options(50);
+    o.pipelines = 3;
+    o.lastResort = 2;
+    o.lastResortLagMs = 50;
+    std::mutex mu;
+    std::vector<std::pair<int64_t, int64_t>> wakes;
+    o.wakeLastResort = [&](int64_t video, int64_t audio) {
+      std::lock_guard lock(mu);
+      wakes.emplace_back(video, audio);
+    };
+    // The slate (input 2) is not running; the clock starts now, so that the
+    // video is late at part 3 (0.6-0.8 s) while the audio, delivered up to
+    // part 5, is not.
+    Rig rig(o, false, 2, nowUtcUs());
+    rig.feedBoth(0, 3);
+    for (int p : {0, 1})
+      for (int64_t n = 3; n < 6; ++n) rig.feed(p, n, 1.0, "a0");
+    QVERIFY(test::waitFor(
+        [&] {
+          rig.selector->tick();
+          std::lock_guard lock(mu);
+          return !wakes.empty() && wakes.back().first == 3 * kPart;
+        },
+        3000));
+    std::lock_guard lock(mu);
+    const auto a0 = rig.down.of("a0");
+    QCOMPARE(int(a0.size()), 6);
+    QCOMPARE(wakes.back().second, a0.back().part.startTime90k + a0.back().part.duration90k);
+    QCOMPARE(wakes.back().second % kAac, int64_t{0});  // the programme's AAC grid, not the video's part grid
   }
 
   void preferOneMovesAtTheNextBoundary() {
