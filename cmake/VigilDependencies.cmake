@@ -35,3 +35,12 @@ if(NOT TARGET SRT::srt)
   pkg_check_modules(SRT REQUIRED IMPORTED_TARGET GLOBAL srt)
   add_library(SRT::srt ALIAS PkgConfig::SRT)
 endif()
+
+# liburing as uring::uring: the origin hands the replies a publication
+# releases on one IO thread to the kernel in one io_uring submission
+# (origin/batched_send.h). liburing is the kernel developers' own library
+# for io_uring; Asio 1.74 has no io_uring backend.
+if(NOT TARGET uring::uring)
+  pkg_check_modules(LIBURING REQUIRED IMPORTED_TARGET GLOBAL liburing)
+  add_library(uring::uring ALIAS PkgConfig::LIBURING)
+endif()

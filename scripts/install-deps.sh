@@ -10,7 +10,7 @@ PKGS=(
   ffmpeg fonts-dejavu-core
   libsrt-gnutls-dev srt-tools
   libspdlog-dev libfmt-dev nlohmann-json3-dev libsqlite3-dev sqlite3 libssl-dev
-  libboost-dev libboost-system-dev
+  libboost-dev libboost-system-dev liburing-dev
   qt6-base-dev qt6-multimedia-dev qt6-charts-dev qt6-tools-dev qt6-tools-dev-tools qt6-l10n-tools
   libqt6opengl6-dev libxkbcommon-dev qt6-qpa-plugins
   xvfb xauth imagemagick

@@ -7,6 +7,7 @@
 #include <tuple>
 
 #include "core/log.h"
+#include "origin/batched_send.h"
 #include "origin/cache_policy.h"
 #include "origin/origin_metrics.h"
 #include "origin/response_head.h"
@@ -40,7 +41,8 @@ HttpSession::HttpSession(tcp::socket socket, SessionContext& ctx)
     : socket_(std::move(socket)),
       deadline_(socket_.get_executor(), shortestTimeout(ctx.limits)),
       buffer_(ctx.limits.maxHeaderBytes * static_cast<std::size_t>(std::max(1, ctx.limits.maxPipelinedRequests))),
-      ctx_(ctx) {
+      ctx_(ctx),
+      sender_(BatchedSender::of(socket_.get_executor())) {
   // For write(): a send that would block must return, not wait.
   boost::system::error_code ec;
   socket_.non_blocking(true, ec);
@@ -149,8 +151,9 @@ awaitable<void> HttpSession::run() {
       if (reply.heldRelease) {
         reply.heldRelease.reset();  // written: this request's part of the release is done
         // A publication released this request with many others on this
-        // thread: let them be answered before this connection reads on.
-        co_await asio::post(socket_.get_executor(), asio::use_awaitable);
+        // thread: let them be answered before this connection reads on. (A
+        // batch has answered them all before resuming any of them.)
+        if (!sender_.batching()) co_await asio::post(socket_.get_executor(), asio::use_awaitable);
       }
     }
   } catch (const std::exception& e) {
@@ -265,8 +268,11 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
     // A reply usually fits in the socket's send buffer: one non-blocking
     // send then, and no asynchronous operation (its allocation, its
     // completion queued behind every other ready handler of this thread).
-    // What the kernel did not take is written asynchronously.
-    const std::size_t sent = socket_.write_some(buffers, ec);
+    // The replies a publication released on this thread go out together, in
+    // one system call; others at once. What the kernel did not take is
+    // written asynchronously.
+    const std::size_t sent = reply.heldRelease && sender_.batching() ? co_await sender_.send(socket_, buffers, ec)
+                                                                     : socket_.write_some(buffers, ec);
     if (!ec && sent == asio::buffer_size(buffers)) co_return true;
     if (ec && ec != asio::error::would_block) co_return false;
     beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(buffers);

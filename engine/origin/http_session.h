@@ -3,7 +3,8 @@
 // the Router in order, and writing each Reply as one gathered write (headers
 // and the packager's shared bytes, no copy). A 200 of an object is written
 // with its pre-serialized head (response_head.h), at once with a
-// non-blocking send when the socket takes it all; other replies through
+// non-blocking send when the socket takes it all (the replies a publication
+// released on this thread together, batched_send.h); other replies through
 // Beast's serializer.
 #pragma once
 
@@ -22,6 +23,7 @@
 
 namespace vigil::origin {
 
+class BatchedSender;
 class OriginMetrics;
 
 // The control handler, swapped while sessions read it.
@@ -84,7 +86,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
                                              std::pmr::new_delete_resource()};
   TargetView target_;  // the current request's parsed target, reused
   SessionContext& ctx_;
-  bool idle_ = false;  // session thread only: a read for the next request is pending
+  BatchedSender& sender_;  // this IO thread's: the replies of a publication's release go out together
+  bool idle_ = false;      // session thread only: a read for the next request is pending
 };
 
 }  // namespace vigil::origin
