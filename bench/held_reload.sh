@@ -3,26 +3,28 @@
 # LL-HLS playlist requests answered (target: p99 under 20 ms at N = 1,000).
 #
 #   bench/held_reload.sh [--build build/release] [--connections 1000] [--rounds 20]
-#       [--threads 1] [--out results.txt]
+#       [--threads 1] [--client-threads 2] [--out results.txt]
 #
 # Starts origin_bench_server --live (a real packager publishing a 200 ms part
 # every 200 ms, served by the origin) on a free loopback port, then
 # vigil-held-reload-bench, which holds N keep-alive connections and, each
-# round, asks for the next part on all of them at once. The server prints
+# round, asks for the next part on all of them at once. --threads: the
+# origin's IO threads; --client-threads: the client's reading threads. The server prints
 # `published <msn> <part> <utc_us>` per part; the client reads those lines
 # from the server's output file. Builds nothing: build both targets first.
 # Loopback only, every step bounded in time.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
-build="$here/../build/release" connections=1000 rounds=20 threads=1 out=""
+build="$here/../build/release" connections=1000 rounds=20 threads=1 client_threads=2 out=""
 while (($#)); do
   case "$1" in
     --build) build=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --rounds) rounds=$2; shift 2 ;;
     --threads) threads=$2; shift 2 ;;
+    --client-threads) client_threads=$2; shift 2 ;;
     --out) out=$2; shift 2 ;;
-    -h|--help) sed -n '2,14p' "$0"; exit 0 ;;
+    -h|--help) sed -n '2,16p' "$0"; exit 0 ;;
     *) echo "unknown option $1" >&2; exit 2 ;;
   esac
 done
@@ -67,7 +69,8 @@ done
 [[ -n $port ]] || { echo "server did not start in 10 s" >&2; cat "$work/server.err" >&2; exit 1; }
 curl -fsS -o /dev/null --max-time 5 "http://127.0.0.1:$port/live/bench/v0/playlist.m3u8" || { echo "no playlist" >&2; exit 1; }
 
-echo "origin_bench_server --live on 127.0.0.1:$port ($threads io thread(s)); $connections connections, $rounds rounds;" \
+echo "origin_bench_server --live on 127.0.0.1:$port ($threads io thread(s)); $connections connections" \
+  "($client_threads client reading thread(s)), $rounds rounds;" \
   "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 # Each round is bounded (3 s); the whole run too.
 limit=$((30 + rounds * 5))
@@ -81,7 +84,7 @@ release_metrics() {
 release0=$(release_metrics)
 ticks0=$(cpu_ticks)
 timeout --signal=TERM --kill-after=5 "$limit" \
-  "$client" --port "$port" --publish-log "$work/server.out" --connections "$connections" --rounds "$rounds" \
+  "$client" --port "$port" --publish-log "$work/server.out" --connections "$connections" --threads "$client_threads" --rounds "$rounds" \
   >"$work/client.out" 2>"$work/client.err" || status=$?
 ticks1=$(cpu_ticks)
 release1=$(release_metrics)

@@ -2,13 +2,15 @@
 // N held LL-HLS playlist requests (_HLS_msn/_HLS_part), over R rounds.
 //
 //   vigil-held-reload-bench --port P --publish-log FILE [--host 127.0.0.1]
-//       [--connections 1000] [--rounds 20] [--warmup 1] [--parts-per-segment 10]
+//       [--connections 1000] [--threads 2] [--rounds 20] [--warmup 1] [--parts-per-segment 10]
 //       [--round-timeout-ms 3000] [--path /live/bench/v0/playlist.m3u8]
 //
-// One process, one io_context thread. N keep-alive connections are opened
-// first; their answers are read with a lean, wrk-like receive path (raw reads,
-// Content-Length counted; see Conn), Boost.Beast only on the control
-// connection. Each round: wait for a fresh publication, read the
+// One process: the N keep-alive connections are spread over T reading threads
+// (--threads, default 2: a thousand players read in parallel, and one thread
+// reading a thousand answers in turn would time itself), each with its own
+// io_context; a control thread drives the rounds. The answers are read with a
+// lean, wrk-like receive path (raw reads, Content-Length counted; see Conn),
+// Boost.Beast only on the control connection. Each round: wait for a fresh publication, read the
 // playlist once (a separate control connection) to learn its last part, then
 // ask for the NEXT part on every connection at once and time-stamp each
 // complete response (CLOCK_REALTIME). The publication time of that part comes
@@ -35,6 +37,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <atomic>
 #include <charconv>
 #include <chrono>
 #include <cmath>
@@ -47,6 +50,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <thread>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -61,10 +65,10 @@ using asio::awaitable;
 using boost::system::error_code;
 using Clock = std::chrono::steady_clock;
 
-// CPU time of the calling thread (user + system), microseconds.
-int64_t threadCpuUs() {
+// CPU time of this process, all its threads (user + system), microseconds.
+int64_t processCpuUs() {
   timespec ts{};
-  clock_gettime(CLOCK_THREAD_CPUTIME_ID, &ts);
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
   return int64_t(ts.tv_sec) * 1'000'000 + ts.tv_nsec / 1000;
 }
 
@@ -80,6 +84,7 @@ struct Options {
   std::string publishLog;
   std::string path = "/live/bench/v0/playlist.m3u8";
   int connections = 1000;
+  int threads = 2;  // reading threads
   int rounds = 20;
   int warmup = 1;
   int partsPerSegment = 10;
@@ -139,26 +144,30 @@ class PublishLog {
   uint64_t count_ = 0;
 };
 
-// A countdown on the single io_context thread; wait() ends at zero or at the deadline.
-class Latch {
+// A countdown: down() from any thread; wait() on the executor the latch was
+// made with, ending at zero or at the deadline. The last down() posts the
+// wake-up to that executor, so it lands after wait() armed the timer (wait
+// checks the count first, in the same handler).
+class Latch : public std::enable_shared_from_this<Latch> {
  public:
   Latch(const asio::any_io_executor& ex, int n) : timer_(ex), n_(n) {}
   void down() {
-    if (--n_ == 0) timer_.cancel();
+    if (n_.fetch_sub(1, std::memory_order_acq_rel) == 1)
+      asio::post(timer_.get_executor(), [self = shared_from_this()] { self->timer_.cancel(); });
   }
-  int remaining() const { return n_; }
+  int remaining() const { return n_.load(std::memory_order_acquire); }
   // True when the count reached zero before the deadline.
   awaitable<bool> wait(Clock::time_point deadline) {
-    if (n_ <= 0) co_return true;
+    if (remaining() <= 0) co_return true;
     timer_.expires_at(deadline);
     error_code ec;
     co_await timer_.async_wait(asio::redirect_error(asio::use_awaitable, ec));
-    co_return n_ <= 0;
+    co_return remaining() <= 0;
   }
 
  private:
   asio::steady_timer timer_;
-  int n_;
+  std::atomic<int> n_;
 };
 
 // One of the N held connections, with a deliberately lean receive path, like
@@ -177,6 +186,7 @@ class Conn : public std::enable_shared_from_this<Conn> {
 
   // Writes the request, then reads one response; counts `written` down after
   // the write and `answered` down when the response is complete or failed.
+  // On the connection's own thread (post it there).
   void exchange(std::shared_ptr<const std::string> request, std::shared_ptr<Latch> written,
                 std::shared_ptr<Latch> answered) {
     ok = false;
@@ -359,8 +369,32 @@ awaitable<bool> pollUntil(PublishLog& log, Clock::time_point deadline, const std
   }
 }
 
+// The reading threads, each running its own io_context until destroyed.
+class Readers {
+ public:
+  explicit Readers(int n) {
+    for (int i = 0; i < n; ++i) {
+      contexts_.push_back(std::make_unique<asio::io_context>(1));
+      work_.push_back(asio::make_work_guard(*contexts_.back()));
+    }
+    for (auto& c : contexts_) threads_.emplace_back([&ioc = *c] { ioc.run(); });
+  }
+  ~Readers() {
+    work_.clear();
+    for (auto& c : contexts_) c->stop();
+    for (auto& t : threads_) t.join();
+  }
+  asio::any_io_executor executor(std::size_t i) const { return contexts_[i % contexts_.size()]->get_executor(); }
+
+ private:
+  std::vector<std::unique_ptr<asio::io_context>> contexts_;
+  std::vector<asio::executor_work_guard<asio::io_context::executor_type>> work_;
+  std::vector<std::thread> threads_;
+};
+
 awaitable<int> run(const Options& opt) {
   auto ex = co_await asio::this_coro::executor;
+  Readers readers(opt.threads);
   const tcp::endpoint ep(asio::ip::make_address(opt.host), static_cast<unsigned short>(opt.port));
   const std::string hostHeader = opt.host + ":" + std::to_string(opt.port);
 
@@ -378,8 +412,8 @@ awaitable<int> run(const Options& opt) {
   {
     auto connected = std::make_shared<Latch>(ex, opt.connections);
     for (int i = 0; i < opt.connections; ++i) {
-      conns.push_back(std::make_shared<Conn>(ex));
-      asio::co_spawn(ex, connectOne(*conns.back(), ep, connected), asio::detached);
+      conns.push_back(std::make_shared<Conn>(readers.executor(std::size_t(i))));
+      asio::co_spawn(conns.back()->sock.get_executor(), connectOne(*conns.back(), ep, connected), asio::detached);
     }
     if (!co_await connected->wait(Clock::now() + std::chrono::seconds(10))) {
       std::fprintf(stderr, "only %d of %d connections opened in 10 s\n", opt.connections - connected->remaining(),
@@ -426,10 +460,11 @@ awaitable<int> run(const Options& opt) {
                                                        "\r\nUser-Agent: vigil-held-reload-bench\r\n\r\n");
 
     const auto deadline = Clock::now() + std::chrono::milliseconds(opt.roundTimeoutMs);
-    const int64_t cpuStart = threadCpuUs();
+    const int64_t cpuStart = processCpuUs();
     auto written = std::make_shared<Latch>(ex, opt.connections);
     auto answered = std::make_shared<Latch>(ex, opt.connections);
-    for (auto& c : conns) c->exchange(request, written, answered);
+    for (auto& c : conns)
+      asio::post(c->sock.get_executor(), [c, request, written, answered] { c->exchange(request, written, answered); });
     const bool allWritten = co_await written->wait(deadline);
     RoundResult rr;
     rr.part = next;
@@ -444,7 +479,7 @@ awaitable<int> run(const Options& opt) {
       failed = true;
       break;
     }
-    const int64_t cpuEnd = threadCpuUs();
+    const int64_t cpuEnd = processCpuUs();
     // The server prints the publication line just after the answers may have left.
     if (!co_await pollUntil(log, Clock::now() + std::chrono::seconds(1),
                             [&] { return log.timeOf(next).has_value(); })) {
@@ -506,10 +541,16 @@ awaitable<int> run(const Options& opt) {
     allDelays.insert(allDelays.end(), delays.begin(), delays.end());
     results.push_back(rr);
   }
-  for (auto& c : conns) {
-    error_code ignored;
-    c->sock.shutdown(tcp::socket::shutdown_both, ignored);
-    c->sock.close(ignored);
+  {
+    auto closed = std::make_shared<Latch>(ex, opt.connections);
+    for (auto& c : conns)
+      asio::post(c->sock.get_executor(), [c, closed] {
+        error_code ignored;
+        c->sock.shutdown(tcp::socket::shutdown_both, ignored);
+        c->sock.close(ignored);
+        closed->down();
+      });
+    co_await closed->wait(Clock::now() + std::chrono::seconds(5));
   }
   if (failed || results.empty()) co_return 1;
 
@@ -535,16 +576,17 @@ awaitable<int> run(const Options& opt) {
               opt.connections, lastP50, lastP99, lastMax, lastP99 < 20.0 ? "met" : "MISSED");
   std::printf("publication -> first answer: p50 %.2f ms; per request over all rounds: p50 %.2f ms  p99 %.2f ms\n",
               percentile(firsts, 50), percentile(allDelays, 50), percentile(allDelays, 99));
-  std::printf("client CPU per round (writing %d requests, reading %d answers): p50 %.2f ms\n", opt.connections,
-              opt.connections, percentile(clientCpu, 50));
+  std::printf("client CPU per round (writing %d requests, reading %d answers, %d reading threads): p50 %.2f ms\n",
+              opt.connections, opt.connections, opt.threads, percentile(clientCpu, 50));
   std::printf(
       "(held: the server's held-request gauge read after all requests were written; margin: publication "
       "minus the last write, positive = every request was in before the part; client-cpu: this\n"
-      " single-threaded client's own CPU time per round, a part of the measured delay on a busy machine)\n");
+      " client's own CPU time per round, all threads, a part of the measured delay on a busy machine)\n");
 
   nlohmann::json j;
   j["bench"] = "held_reload";
   j["connections"] = opt.connections;
+  j["client_threads"] = opt.threads;
   j["rounds"] = results.size();
   j["warmup"] = opt.warmup;
   j["last_ms"] = {{"p50", lastP50}, {"p99", lastP99}, {"max", lastMax}};
@@ -601,6 +643,8 @@ int main(int argc, char** argv) {
       opt.path = value();
     else if (a == "--connections")
       opt.connections = std::atoi(value());
+    else if (a == "--threads")
+      opt.threads = std::atoi(value());
     else if (a == "--rounds")
       opt.rounds = std::atoi(value());
     else if (a == "--warmup")
@@ -610,15 +654,16 @@ int main(int argc, char** argv) {
     else if (a == "--round-timeout-ms")
       opt.roundTimeoutMs = std::atoi(value());
     else {
-      std::fprintf(stderr,
-                   "usage: %s --port N --publish-log FILE [--host 127.0.0.1] [--connections 1000] [--rounds 20]\n"
-                   "       [--warmup 1] [--parts-per-segment 10] [--round-timeout-ms 3000] [--path TARGET]\n",
-                   argv[0]);
+      std::fprintf(
+          stderr,
+          "usage: %s --port N --publish-log FILE [--host 127.0.0.1] [--connections 1000] [--threads 2]\n"
+          "       [--rounds 20] [--warmup 1] [--parts-per-segment 10] [--round-timeout-ms 3000] [--path TARGET]\n",
+          argv[0]);
       return 2;
     }
   }
-  if (opt.port <= 0 || opt.port > 65535 || opt.publishLog.empty() || opt.connections < 1 || opt.rounds < 1 ||
-      opt.warmup < 0 || opt.partsPerSegment < 1 || opt.roundTimeoutMs < 100) {
+  if (opt.port <= 0 || opt.port > 65535 || opt.publishLog.empty() || opt.connections < 1 || opt.threads < 1 ||
+      opt.threads > 64 || opt.rounds < 1 || opt.warmup < 0 || opt.partsPerSegment < 1 || opt.roundTimeoutMs < 100) {
     std::fprintf(stderr, "need --port and --publish-log; counts must be positive\n");
     return 2;
   }
