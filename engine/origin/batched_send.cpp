@@ -27,6 +27,8 @@ struct SendOp {
   tcp::socket* socket = nullptr;
   iovec iov[BatchedSender::kMaxBuffers]{};
   msghdr msg{};
+  HeldRelease* release = nullptr;  // reset when everything was sent
+  std::size_t bytes = 0;
   int result = 0;     // bytes sent, or -errno
   bool done = false;  // result is set
 
@@ -87,6 +89,8 @@ struct BatchedSender::Impl {
     for (std::size_t first = 0; first < ops.size(); first += kRingEntries)
       submit(std::span(ops).subspan(first, std::min<std::size_t>(kRingEntries, ops.size() - first)));
     completed += ops.size();
+    for (SendOp* op : ops)
+      if (op->release && op->result >= 0 && std::size_t(op->result) == op->bytes) op->release->reset();
     // Completing resumes coroutines, which may queue further sends (into
     // `pending`, for the next flush).
     for (SendOp* op : ops) op->complete();
@@ -189,13 +193,17 @@ bool BatchedSender::available() {
 }
 
 awaitable<std::size_t> BatchedSender::send(tcp::socket& socket, std::span<const asio::const_buffer> buffers,
-                                           boost::system::error_code& ec) {
-  auto initiate = [this, &socket, buffers](auto handler) {
+                                           boost::system::error_code& ec, HeldRelease* release) {
+  auto initiate = [this, &socket, buffers, release](auto handler) {
     auto* op = new SendOpImpl<decltype(handler)>(std::move(handler));
     op->socket = &socket;
+    op->release = release;
     std::size_t n = 0;
     for (const auto& b : buffers.first(std::min(buffers.size(), kMaxBuffers)))
-      if (b.size() > 0) op->iov[n++] = iovec{const_cast<void*>(b.data()), b.size()};
+      if (b.size() > 0) {
+        op->iov[n++] = iovec{const_cast<void*>(b.data()), b.size()};
+        op->bytes += b.size();
+      }
     op->msg.msg_iov = op->iov;
     op->msg.msg_iovlen = n;
     d->pending.push_back(op);

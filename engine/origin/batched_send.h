@@ -22,6 +22,7 @@
 #include <span>
 
 #include "origin/asio.h"
+#include "origin/origin_metrics.h"
 
 namespace vigil::origin {
 
@@ -41,11 +42,16 @@ class BatchedSender final : public asio::execution_context::service {
 
   // Queues a send of `buffers` (at most kMaxBuffers) on `socket`; completes
   // with the bytes the socket took, or would_block, or the send's error.
-  // The buffers and the socket must outlive the completion. Call from the
-  // io_context's own thread (one thread runs it: the origin's contexts).
+  // The buffers and the socket must outlive the completion. `release`, if
+  // given, is reset as soon as the kernel has taken all the bytes, before
+  // any coroutine of the batch resumes (a held reply's publication ->
+  // written time would otherwise include the batch's resumptions); left as
+  // it is when the socket took less. It must outlive the completion too.
+  // Call from the io_context's own thread (one thread runs it: the
+  // origin's contexts).
   static constexpr std::size_t kMaxBuffers = 4;
   awaitable<std::size_t> send(tcp::socket& socket, std::span<const asio::const_buffer> buffers,
-                              boost::system::error_code& ec);
+                              boost::system::error_code& ec, HeldRelease* release = nullptr);
 
   // Sends completed through a batch, and batches submitted (one system call
   // each, or a few when a batch is larger than the ring): for tests.

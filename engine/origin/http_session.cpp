@@ -147,14 +147,12 @@ awaitable<void> HttpSession::run() {
       Reply reply = co_await ctx_.router.handle(view);
       ctx_.metrics.countRequest(reply.kind, reply.status);
       const bool again = keepAlive && !ctx_.stopping.load();
+      const bool released = reply.heldRelease != nullptr;
       if (!co_await write(reply, head, again) || !again) break;
-      if (reply.heldRelease) {
-        reply.heldRelease.reset();  // written: this request's part of the release is done
-        // A publication released this request with many others on this
-        // thread: let them be answered before this connection reads on. (A
-        // batch has answered them all before resuming any of them.)
-        if (!sender_.batching()) co_await asio::post(socket_.get_executor(), asio::use_awaitable);
-      }
+      // A publication released this request with many others on this
+      // thread: let them be answered before this connection reads on. (A
+      // batch has answered them all before resuming any of them.)
+      if (released && !sender_.batching()) co_await asio::post(socket_.get_executor(), asio::use_awaitable);
     }
   } catch (const std::exception& e) {
     log::get("origin")->warn("connection aborted: {}", e.what());
@@ -254,7 +252,7 @@ awaitable<void> HttpSession::drainInput() {
   limit.cancel();
 }
 
-awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive) {
+awaitable<bool> HttpSession::write(Reply& reply, bool head, bool keepAlive) {
   boost::system::error_code ec;
   deadline_.expiresAfter(ctx_.limits.writeTimeout);
   if (hasCacheableHead(reply)) {
@@ -271,13 +269,15 @@ awaitable<bool> HttpSession::write(const Reply& reply, bool head, bool keepAlive
     // The replies a publication released on this thread go out together, in
     // one system call; others at once. What the kernel did not take is
     // written asynchronously.
-    const std::size_t sent = reply.heldRelease && sender_.batching() ? co_await sender_.send(socket_, buffers, ec)
-                                                                     : socket_.write_some(buffers, ec);
-    if (!ec && sent == asio::buffer_size(buffers)) co_return true;
-    if (ec && ec != asio::error::would_block) co_return false;
-    beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(buffers);
-    rest.consume(sent);
-    co_await asio::async_write(socket_, rest, asio::redirect_error(asio::use_awaitable, ec));
+    const std::size_t sent = reply.heldRelease && sender_.batching()
+                                 ? co_await sender_.send(socket_, buffers, ec, &reply.heldRelease)
+                                 : socket_.write_some(buffers, ec);
+    if (ec == asio::error::would_block || (!ec && sent < asio::buffer_size(buffers))) {
+      beast::buffers_suffix<std::array<asio::const_buffer, 3>> rest(buffers);
+      rest.consume(sent);
+      co_await asio::async_write(socket_, rest, asio::redirect_error(asio::use_awaitable, ec));
+    }
+    reply.heldRelease.reset();  // written: this request's part of its release is done
     co_return !ec;
   }
 

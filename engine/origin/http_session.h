@@ -66,7 +66,8 @@ class HttpSession : public std::enable_shared_from_this<HttpSession> {
 
  private:
   awaitable<void> run();
-  awaitable<bool> write(const Reply& reply, bool head, bool keepAlive);
+  // A held reply's release (Reply::heldRelease) is given up once written.
+  awaitable<bool> write(Reply& reply, bool head, bool keepAlive);
   // A control API request whose header has been read; false: close.
   template <typename HeaderParser>
   awaitable<bool> serveControl(HeaderParser& parser, const ControlHandler& handler);

@@ -2,13 +2,16 @@
 // starts in one turn go to the kernel together and each completes with what
 // its socket took; a full socket takes part or nothing (the caller writes
 // the rest); a socket closed before the batch went out fails alone; and the
-// bytes arrive whole and in order. Run under ASan too. The same file runs
+// bytes arrive whole and in order; a held reply's release ends once the
+// kernel has taken all of it, before the batch resumes anyone. Run under ASan too. The same file runs
 // with io_uring refused (VIGIL_ORIGIN_NO_IO_URING=1), where nothing batches.
 #include <utility>  // before Asio: Boost 1.74's awaitable.hpp needs std::exchange
 
 #include <QtTest>
 
+#include <algorithm>
 #include <array>
+#include <chrono>
 #include <cstdlib>
 #include <memory>
 #include <string>
@@ -48,9 +51,17 @@ struct Result {
 };
 
 awaitable<void> sendOne(BatchedSender& sender, tcp::socket& socket, std::array<asio::const_buffer, 3> buffers,
-                        Result& out) {
-  out.sent = co_await sender.send(socket, buffers, out.ec);
+                        Result& out, HeldRelease* release = nullptr) {
+  out.sent = co_await sender.send(socket, buffers, out.ec, release);
   out.done = true;
+}
+
+// sendOne, then counts the releases still held when this sender resumed.
+awaitable<void> sendThenLook(BatchedSender& sender, tcp::socket& socket, std::array<asio::const_buffer, 3> buffers,
+                             Result& out, HeldRelease* release, const std::vector<HeldRelease>& all,
+                             std::size_t& stillHeld) {
+  co_await sendOne(sender, socket, buffers, out, release);
+  stillHeld = std::size_t(std::count_if(all.begin(), all.end(), [](const HeldRelease& r) { return r != nullptr; }));
 }
 
 std::string readExactly(tcp::socket& s, std::size_t n) {
@@ -79,10 +90,20 @@ class TstBatchedSend : public QObject {
     const std::string date = "Date: x\r\n\r\n";
     const std::string body(2000, 'b');
     std::vector<Result> results(pairs.size());
+    // One publication's release, shared by every reply: it ends when the
+    // kernel has taken the last of them, before any sender resumes.
+    OriginMetrics metrics;
+    std::vector<HeldRelease> releases(pairs.size());
+    {
+      const auto round = std::make_shared<HeldReleaseRound>(metrics, std::chrono::steady_clock::now());
+      for (auto& r : releases) r = round;
+    }
+    std::vector<std::size_t> stillHeldAtResume(pairs.size(), releases.size());
     for (std::size_t i = 0; i < pairs.size(); ++i)
       asio::co_spawn(
           ioc,
-          sendOne(sender, pairs[i]->server, {asio::buffer(head), asio::buffer(date), asio::buffer(body)}, results[i]),
+          sendThenLook(sender, pairs[i]->server, {asio::buffer(head), asio::buffer(date), asio::buffer(body)},
+                       results[i], &releases[i], releases, stillHeldAtResume[i]),
           asio::detached);
     const std::size_t batchesBefore = sender.batchesSubmitted();
     ioc.poll();
@@ -91,6 +112,8 @@ class TstBatchedSend : public QObject {
       QVERIFY2(!r.ec, r.ec.message().c_str());
       QCOMPARE(r.sent, head.size() + date.size() + body.size());
     }
+    for (std::size_t n : stillHeldAtResume) QCOMPARE(n, std::size_t(0));
+    QVERIFY(metrics.render({}, 0).find("vigil_http_held_release_seconds_count 1\n") != std::string::npos);
     if (sender.batching()) {
       // 300 sends in two submissions (256 + 44), not 300 system calls.
       QCOMPARE(sender.batchesSubmitted() - batchesBefore, std::size_t(2));
@@ -113,13 +136,18 @@ class TstBatchedSend : public QObject {
     std::size_t taken = 0;
     int sends = 0;
     Result r;
+    OriginMetrics metrics;
     do {
       r = Result{};
+      // A release is given up only with the whole reply: kept here.
+      HeldRelease release = std::make_shared<HeldReleaseRound>(metrics, std::chrono::steady_clock::now());
       const std::string_view rest = std::string_view(big).substr(taken);
-      asio::co_spawn(ioc, sendOne(sender, s, {asio::buffer(rest.data(), rest.size()), {}, {}}, r), asio::detached);
+      asio::co_spawn(ioc, sendOne(sender, s, {asio::buffer(rest.data(), rest.size()), {}, {}}, r, &release),
+                     asio::detached);
       ioc.restart();
       ioc.poll();
       QVERIFY(r.done);
+      QVERIFY(release != nullptr);
       if (!r.ec) {
         QVERIFY(r.sent > 0);
         taken += r.sent;
